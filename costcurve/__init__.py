@@ -1,0 +1,1 @@
+"""costcurve: the inference cost curve, from capture to warehouse to alert."""

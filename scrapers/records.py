@@ -1,0 +1,168 @@
+"""Typed records every parser returns. Strict (``extra="forbid"``) so upstream drift fails validation.
+
+Field names follow the conventions in ARCHITECTURE.md and are the column names of the raw tables:
+prices are USD per 1M tokens (``usd_per_mtok``) with what the page said kept beside it, time is UTC,
+and every record carries its provenance (source, URL, fetch time, capture sha256, parser version).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+TokenType = Literal["input", "output", "cache_read", "cache_write", "cache_write_5m", "cache_write_1h", "reasoning"]
+ServiceTier = Literal["standard", "batch", "flex", "priority", "free"]
+Modality = Literal["text", "image", "audio", "video"]
+Currency = Literal["USD", "CNY", "EUR"]
+
+TOKEN_TYPES: tuple[str, ...] = TokenType.__args__  # type: ignore[attr-defined]
+SERVICE_TIERS: tuple[str, ...] = ServiceTier.__args__  # type: ignore[attr-defined]
+MODALITIES: tuple[str, ...] = Modality.__args__  # type: ignore[attr-defined]
+CURRENCIES: tuple[str, ...] = Currency.__args__  # type: ignore[attr-defined]
+
+#: The context band of a price that does not depend on prompt length.
+ALL_CONTEXT = "all"
+
+
+@dataclass(frozen=True)
+class CaptureMeta:
+    """Where a capture came from; parsers stamp it onto every record they return."""
+
+    source_id: str
+    url: str
+    fetched_at: datetime
+    sha256: str
+    content_type: str = ""
+
+    def provenance(self, parser_version: str) -> dict:
+        return {
+            "source_id": self.source_id,
+            "source_url": self.url,
+            "fetched_at": self.fetched_at,
+            "raw_sha256": self.sha256,
+            "parser_version": parser_version,
+        }
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source_id: str
+    source_url: str
+    fetched_at: datetime
+    raw_sha256: str
+    parser_version: str
+
+    @field_validator("fetched_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("fetched_at must be timezone-aware (UTC)")
+        return value.astimezone(timezone.utc)
+
+
+class PriceFact(_Record):
+    """One price: one model, one token type, one tier, one context band, one modality."""
+
+    provider_id: str
+    model_id: str
+    model_name: str
+    token_type: TokenType
+    service_tier: ServiceTier = "standard"
+    context_band: str = ALL_CONTEXT
+    modality: Modality = "text"
+    currency: Currency = "USD"
+    #: price per 1M tokens in ``currency``
+    price_per_mtok: Decimal
+    #: the same price in USD, set only when the page itself is in USD (no silent FX conversion)
+    usd_per_mtok: Decimal | None = None
+    unit_as_published: str
+    raw_value: str
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    @field_validator("model_id", "provider_id")
+    @classmethod
+    def _lowercase_id(cls, value: str) -> str:
+        if not value or value != value.strip().lower():
+            raise ValueError(f"ids are lowercase and trimmed, got {value!r}")
+        return value
+
+    @field_validator("price_per_mtok")
+    @classmethod
+    def _non_negative(cls, value: Decimal) -> Decimal:
+        if value < 0:
+            raise ValueError(f"negative price {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _usd_matches_currency(self) -> "PriceFact":
+        if self.currency == "USD" and self.usd_per_mtok != self.price_per_mtok:
+            raise ValueError("a USD price must set usd_per_mtok equal to price_per_mtok")
+        if self.currency != "USD" and self.usd_per_mtok is not None:
+            raise ValueError("non-USD prices are stored as published; convert in staging, not here")
+        return self
+
+
+class ModelAttributes(_Record):
+    """What a source says about a model (not its price): creator, open weights, context length."""
+
+    provider_id: str
+    model_id: str
+    source_model_id: str
+    model_name: str
+    creator: str
+    hugging_face_id: str | None = None
+    open_weights: bool | None = None
+    #: which field of which source the open_weights claim comes from, e.g. ``openrouter:hugging_face_id``
+    open_weights_basis: str | None = None
+    context_length: int | None = None
+    created_at: datetime | None = None
+
+
+class CapexFact(_Record):
+    """One XBRL fact as filed. 10-Q values are year to date; the same period recurs across filings."""
+
+    cik: int
+    company: str
+    entity_name: str
+    taxonomy: str
+    tag: str
+    #: ``capex`` for purchases of property and equipment, ``finance_lease_principal`` where tagged apart
+    component: Literal["capex", "finance_lease_principal"] = "capex"
+    unit: str
+    period_start: date
+    period_end: date
+    value: Decimal
+    accession: str
+    form: str
+    fiscal_year: int | None
+    fiscal_period: str | None
+    filed: date
+    frame: str | None = None
+
+
+class Exclusion(_Record):
+    """Something a parser saw and deliberately did not turn into a fact, with the reason."""
+
+    item: str
+    field: str
+    reason: str
+
+
+@dataclass
+class ParseResult:
+    prices: list[PriceFact] = field(default_factory=list)
+    models: list[ModelAttributes] = field(default_factory=list)
+    capex: list[CapexFact] = field(default_factory=list)
+    exclusions: list[Exclusion] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.prices) + len(self.models) + len(self.capex)
+
+    def records(self) -> list[_Record]:
+        return [*self.prices, *self.models, *self.capex]

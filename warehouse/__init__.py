@@ -1,0 +1,1 @@
+"""The DuckDB file: raw DDL, idempotent loads, the analyst connection, publish and exports."""

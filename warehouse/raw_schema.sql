@@ -1,0 +1,101 @@
+-- Raw tables: one row per record a parser returned, as returned. Loads replace a whole
+-- (source_id, partition_date) slice at once, so re-running a day never duplicates rows.
+-- Money is DECIMAL(18, 9): per-token prices of 1e-9 USD survive the x1e6 to per-1M conversion exactly.
+CREATE SCHEMA IF NOT EXISTS raw;
+
+CREATE TABLE IF NOT EXISTS raw.fetches (
+    partition_date DATE NOT NULL,
+    source_id      VARCHAR NOT NULL,
+    capture_key    VARCHAR NOT NULL,
+    url            VARCHAR NOT NULL,
+    fetched_at     TIMESTAMPTZ NOT NULL,
+    http_status    INTEGER NOT NULL,
+    sha256         VARCHAR NOT NULL,
+    bytes          BIGINT NOT NULL,
+    content_type   VARCHAR,
+    replayed       BOOLEAN NOT NULL,
+    loaded_at      TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS raw.price_facts (
+    partition_date    DATE NOT NULL,
+    source_id         VARCHAR NOT NULL,
+    source_url        VARCHAR NOT NULL,
+    fetched_at        TIMESTAMPTZ NOT NULL,
+    raw_sha256        VARCHAR NOT NULL,
+    parser_version    VARCHAR NOT NULL,
+    provider_id       VARCHAR NOT NULL,
+    model_id          VARCHAR NOT NULL,
+    model_name        VARCHAR NOT NULL,
+    token_type        VARCHAR NOT NULL,
+    service_tier      VARCHAR NOT NULL,
+    context_band      VARCHAR NOT NULL,
+    modality          VARCHAR NOT NULL,
+    currency          VARCHAR NOT NULL,
+    price_per_mtok    DECIMAL(18, 9) NOT NULL,
+    usd_per_mtok      DECIMAL(18, 9),
+    unit_as_published VARCHAR NOT NULL,
+    raw_value         VARCHAR NOT NULL,
+    valid_from        DATE,
+    valid_to          DATE,
+    loaded_at         TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS raw.model_attributes (
+    partition_date     DATE NOT NULL,
+    source_id          VARCHAR NOT NULL,
+    source_url         VARCHAR NOT NULL,
+    fetched_at         TIMESTAMPTZ NOT NULL,
+    raw_sha256         VARCHAR NOT NULL,
+    parser_version     VARCHAR NOT NULL,
+    provider_id        VARCHAR NOT NULL,
+    model_id           VARCHAR NOT NULL,
+    source_model_id    VARCHAR NOT NULL,
+    model_name         VARCHAR NOT NULL,
+    creator            VARCHAR NOT NULL,
+    hugging_face_id    VARCHAR,
+    open_weights       BOOLEAN,
+    open_weights_basis VARCHAR,
+    context_length     BIGINT,
+    created_at         TIMESTAMPTZ,
+    loaded_at          TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS raw.capex_facts (
+    partition_date DATE NOT NULL,
+    source_id      VARCHAR NOT NULL,
+    source_url     VARCHAR NOT NULL,
+    fetched_at     TIMESTAMPTZ NOT NULL,
+    raw_sha256     VARCHAR NOT NULL,
+    parser_version VARCHAR NOT NULL,
+    cik            BIGINT NOT NULL,
+    company        VARCHAR NOT NULL,
+    entity_name    VARCHAR NOT NULL,
+    taxonomy       VARCHAR NOT NULL,
+    tag            VARCHAR NOT NULL,
+    component      VARCHAR NOT NULL,
+    unit           VARCHAR NOT NULL,
+    period_start   DATE NOT NULL,
+    period_end     DATE NOT NULL,
+    value          DECIMAL(20, 2) NOT NULL,
+    accession      VARCHAR NOT NULL,
+    form           VARCHAR NOT NULL,
+    fiscal_year    INTEGER,
+    fiscal_period  VARCHAR,
+    filed          DATE NOT NULL,
+    frame          VARCHAR,
+    loaded_at      TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS raw.parse_exclusions (
+    partition_date DATE NOT NULL,
+    source_id      VARCHAR NOT NULL,
+    source_url     VARCHAR NOT NULL,
+    fetched_at     TIMESTAMPTZ NOT NULL,
+    raw_sha256     VARCHAR NOT NULL,
+    parser_version VARCHAR NOT NULL,
+    item           VARCHAR NOT NULL,
+    field          VARCHAR NOT NULL,
+    reason         VARCHAR NOT NULL,
+    loaded_at      TIMESTAMPTZ NOT NULL
+);
