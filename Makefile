@@ -1,0 +1,61 @@
+# The newcomer's contract: every target sets itself up (venv, install, dbt parse) idempotently.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
+
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export GX_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: setup demo run test dev sql lint bench clean
+
+setup: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(MANIFEST): $(INSTALLED) $(DBT_SOURCES)
+	$(BIN)/dbt deps --project-dir dbt_project --profiles-dir dbt_project --quiet
+	$(BIN)/dbt parse --project-dir dbt_project --profiles-dir dbt_project --quiet
+	touch $@
+
+$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp $< $@
+
+## The whole pipeline offline over the bundled captures (demo/captures), with a local webhook sink.
+demo: setup
+	$(BIN)/costcurve demo
+
+## Today's daily run against the live sources (needs network).
+run: setup
+	COSTCURVE_MODE=live $(BIN)/costcurve run
+
+test: setup
+	$(BIN)/pytest
+
+## Dagster UI on http://127.0.0.1:3000 with every asset, check, job and schedule.
+dev: setup
+	$(BIN)/dg dev
+
+## Query the published analyst copy: make sql Q="SELECT * FROM fct_price_history LIMIT 10"
+sql: setup
+	$(BIN)/costcurve sql "$(Q)"
+
+lint: setup
+	$(BIN)/ruff check .
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf warehouse/*.duckdb warehouse/published warehouse/exports data .dagster_home dbt_project/target

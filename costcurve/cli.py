@@ -1,0 +1,127 @@
+"""The `costcurve` command: debug a parser, query the published warehouse, run the pipeline."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="costcurve: the inference cost curve, from capture to warehouse to alert.", no_args_is_help=True)
+console = Console()
+
+
+@app.command()
+def sources() -> None:
+    """List every registered source: id, kind, format, URLs, citation."""
+    from scrapers.registry import SOURCES
+
+    table = Table("source_id", "kind", "format", "cadence", "urls", "citation")
+    for s in SOURCES.values():
+        table.add_row(s.source_id, s.kind, s.format, s.cadence, "\n".join(t.url for t in s.targets), s.citation)
+    console.print(table)
+
+
+@app.command()
+def parse(
+    source_id: str = typer.Argument(..., help="a registered source id (see `costcurve sources`)"),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="one capture of that source"),
+    url: Optional[str] = typer.Option(None, help="the URL the capture came from (default: the source's)"),
+    exclusions: bool = typer.Option(False, "--exclusions", help="also print what the parser excluded, and why"),
+) -> None:
+    """Print the records one capture yields, one JSON object per line (price, model or capex facts)."""
+    from scrapers.archive import sha256_hex
+    from scrapers.errors import ScraperError
+    from scrapers.records import CaptureMeta
+    from scrapers.registry import get_source
+
+    source = get_source(source_id)
+    body = file.read_bytes()
+    meta = CaptureMeta(
+        source_id=source_id,
+        url=url or source.targets[0].url,
+        fetched_at=datetime.fromtimestamp(file.stat().st_mtime, tz=timezone.utc),
+        sha256=sha256_hex(body),
+    )
+    try:
+        result = source.parser.parse(body, meta)
+    except ScraperError as exc:
+        typer.echo(f"{type(exc).__name__}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for record in result.records():
+        typer.echo(json.dumps({"record": type(record).__name__, **record.model_dump(mode="json")}))
+    if exclusions:
+        for record in result.exclusions:
+            typer.echo(json.dumps({"record": "Exclusion", **record.model_dump(mode="json")}))
+    typer.echo(
+        f"{len(result.prices)} price facts, {len(result.models)} model records, {len(result.capex)} capex facts, "
+        f"{len(result.exclusions)} exclusions",
+        err=True,
+    )
+
+
+@app.command()
+def sql(
+    query: str = typer.Argument(..., help="SQL to run, read-only, against the published analyst copy"),
+    max_rows: int = typer.Option(200, help="print at most this many rows"),
+    csv: bool = typer.Option(False, "--csv", help="print CSV instead of a table"),
+) -> None:
+    """Run a read-only query against the published copy of the warehouse and print a table."""
+    import duckdb
+
+    from costcurve.config import load_settings
+    from warehouse.connection import analyst
+
+    settings = load_settings()
+    try:
+        with analyst(settings.published) as con:
+            cursor = con.execute(query)
+            columns = [d[0] for d in cursor.description or []]
+            rows = cursor.fetchmany(max_rows + 1)
+    except (duckdb.Error, FileNotFoundError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    shown = rows[:max_rows]
+    if csv:
+        import csv as csvlib
+        import sys
+
+        writer = csvlib.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(shown)
+    else:
+        table = Table(*columns)
+        for row in shown:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+    if len(rows) > max_rows:
+        typer.echo(f"(showing the first {max_rows} rows; use --max-rows for more)", err=True)
+
+
+@app.command()
+def demo(
+    replay_dir: Optional[Path] = typer.Option(None, help="captures to replay (default: demo/captures)"),
+) -> None:
+    """Run the daily job offline over every day in the replay folder, then print a summary."""
+    from costcurve.demo import run_demo
+
+    raise typer.Exit(run_demo(replay_dir))
+
+
+@app.command()
+def run(
+    day: Optional[str] = typer.Option(None, "--date", help="partition to run (YYYY-MM-DD, default today UTC)"),
+) -> None:
+    """Run the daily job for one day, in the mode COSTCURVE_MODE says (live fetches or replay)."""
+    from costcurve.runner import run_day
+
+    partition = date.fromisoformat(day) if day else datetime.now(timezone.utc).date()
+    raise typer.Exit(0 if run_day(partition).success else 1)
+
+
+if __name__ == "__main__":
+    app()

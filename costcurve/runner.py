@@ -1,0 +1,70 @@
+"""Run the daily Dagster job for one partition in this process, and summarise what happened."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+
+from costcurve.config import PROJECT_ROOT
+
+
+@dataclass
+class DayOutcome:
+    day: date
+    success: bool
+    failed_steps: list[str] = field(default_factory=list)
+    checks_passed: int = 0
+    checks_failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def load_definitions() -> dg.Definitions:
+    return dg.load_from_defs_folder(path_within_project=PROJECT_ROOT / "orchestration")
+
+
+def instance() -> dg.DagsterInstance:
+    """The persistent local instance when DAGSTER_HOME is set (runs then show in `make dev`), else ephemeral."""
+    if os.environ.get("DAGSTER_HOME"):
+        Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+        return dg.DagsterInstance.get()
+    return dg.DagsterInstance.ephemeral()
+
+
+def run_day(day: date, *, defs: dg.Definitions | None = None, dagster_instance=None) -> DayOutcome:
+    defs = defs or load_definitions()
+    job = defs.resolve_job_def("daily")
+    result = job.execute_in_process(
+        partition_key=day.isoformat(),
+        instance=dagster_instance or instance(),
+        raise_on_error=False,
+    )
+    return summarise(day, result)
+
+
+def summarise(day: date, result: dg.ExecuteInProcessResult) -> DayOutcome:
+    outcome = DayOutcome(day=day, success=result.success)
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            outcome.failed_steps.append(event.step_key or "?")
+            error = event.event_specific_data.error
+            if error is not None:
+                outcome.errors.append(f"{event.step_key}: {_root_message(error)}")
+        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+            if evaluation.passed:
+                outcome.checks_passed += 1
+            else:
+                outcome.checks_failed.append(name)
+    return outcome
+
+
+def _root_message(error) -> str:
+    """The innermost cause: the named scraper error, not Dagster's wrapper around it."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip().splitlines()[-1] if error.message else error.cls_name or "error"

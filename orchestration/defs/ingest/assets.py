@@ -1,0 +1,45 @@
+"""One asset per source: capture (live or replayed) -> raw archive -> parse -> idempotent raw load."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dagster as dg
+
+from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
+from orchestration.resources import CostcurveResource
+from scrapers.registry import SOURCES, Source
+from warehouse.load import load_source_day
+
+
+def ingest_asset(source: Source) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=source.source_id,
+        key_prefix=["raw"],
+        group_name="ingest",
+        partitions_def=daily_partitions,
+        pool=WAREHOUSE_POOL,
+        kinds={"python", "duckdb"},
+        description=f"{source.kind} source `{source.source_id}` ({source.format}): {source.citation}",
+        metadata={"urls": dg.MetadataValue.json([t.url for t in source.targets]), "licence": source.licence},
+    )
+    def _ingest(context: dg.AssetExecutionContext, costcurve: CostcurveResource) -> dg.MaterializeResult:
+        day = date.fromisoformat(context.partition_key)
+        collected = costcurve.collect(source, day)
+        with costcurve.warehouse_writer() as con:
+            counts = load_source_day(con, source.source_id, day, collected.fetches, collected.result)
+        context.log.info(f"{source.source_id} {day}: {counts}")
+        return dg.MaterializeResult(
+            metadata={
+                **{f"rows_{table}": n for table, n in counts.items()},
+                "captures": dg.MetadataValue.json(
+                    [{"key": f.capture_key, "sha256": f.sha256, "bytes": f.bytes} for f in collected.fetches]
+                ),
+                "exclusions": len(collected.result.exclusions),
+            }
+        )
+
+    return _ingest
+
+
+ingest_assets = [ingest_asset(source) for source in SOURCES.values()]

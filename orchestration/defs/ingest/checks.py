@@ -1,0 +1,33 @@
+"""Blocking GX gates on each source's slice of the raw tables for the partition's day."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.gates import gate_result
+from orchestration.partitions import WAREHOUSE_POOL
+from orchestration.resources import CostcurveResource
+from scrapers.registry import SOURCES
+
+def raw_gate(source_id: str, table: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(["raw", source_id]),
+        name=f"gx_raw_{table}",
+        blocking=True,
+        pool=WAREHOUSE_POOL,
+        description=f"GX suite raw_{table} on {source_id}'s rows of the day",
+    )
+    def _gate(context: dg.AssetCheckExecutionContext, costcurve: CostcurveResource) -> dg.AssetCheckResult:
+        day = context.run.tags.get("dagster/partition")
+        with costcurve.warehouse_writer() as con:
+            return gate_result(
+                con,
+                f"raw_{table}",
+                f"SELECT * FROM raw.{table} WHERE source_id = ? AND partition_date = CAST(? AS DATE)",
+                [source_id, day],
+            )
+
+    return _gate
+
+
+raw_gates = [raw_gate(source.source_id, table) for source in SOURCES.values() for table in (*source.writes, "fetches")]

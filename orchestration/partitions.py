@@ -1,0 +1,10 @@
+"""The daily partition (one day's run, UTC) and the pool every DuckDB-writing step shares."""
+
+import dagster as dg
+
+#: DuckDB allows one writing process: every asset or check that opens the warehouse runs in this pool,
+#: whose limit is 1 in the instance config (.dagster_home/dagster.yaml, written by `make`).
+WAREHOUSE_POOL = "duckdb_warehouse"
+
+#: end_offset=1 makes today's partition exist, so the 06:00 UTC run captures today, not yesterday.
+daily_partitions = dg.DailyPartitionsDefinition(start_date="2025-01-01", timezone="UTC", end_offset=1)

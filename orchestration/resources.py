@@ -1,0 +1,53 @@
+"""The costcurve resource: settings plus the clients and connections the assets use."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+
+from costcurve.config import Settings, load_settings
+from scrapers.archive import RawArchive
+from scrapers.collect import Collected, collect
+from scrapers.http import HttpClient
+from scrapers.registry import Source
+from warehouse.connection import writer
+
+
+class CostcurveResource(dg.ConfigurableResource):
+    """Paths and mode, defaulting to the ``COSTCURVE_*`` environment (see .env.example)."""
+
+    warehouse: str
+    archive: str
+    replay_dir: str
+    mode: str = "replay"
+    #: backfills replay stored captures and must send no webhooks
+    send_alerts: bool = True
+
+    @classmethod
+    def from_env(cls) -> "CostcurveResource":
+        s = load_settings()
+        return cls(warehouse=str(s.warehouse), archive=str(s.archive), replay_dir=str(s.replay_dir), mode=s.mode)
+
+    def settings(self) -> Settings:
+        return load_settings()
+
+    def collect(self, source: Source, day: date) -> Collected:
+        archive = RawArchive(Path(self.archive))
+        if self.mode == "replay":
+            return collect(source, day, archive, replay_dir=Path(self.replay_dir))
+        s = self.settings()
+        client = HttpClient(
+            s.user_agent,
+            connect_timeout=s.connect_timeout,
+            read_timeout=s.read_timeout,
+            max_bytes=s.max_response_bytes,
+        )
+        return collect(source, day, archive, client=client)
+
+    @contextmanager
+    def warehouse_writer(self):
+        with writer(Path(self.warehouse)) as con:
+            yield con

@@ -1,0 +1,85 @@
+"""Idempotent loads of parsed records into the raw tables: one (source, day) slice replaced at once."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Iterable, Sequence
+
+import duckdb
+import polars as pl
+
+from scrapers.archive import ManifestRow
+from scrapers.records import ParseResult
+from warehouse.connection import ensure_raw_schema
+
+RAW_TABLES = ("fetches", "price_facts", "model_attributes", "capex_facts", "parse_exclusions")
+
+
+def load_source_day(
+    con: duckdb.DuckDBPyConnection,
+    source_id: str,
+    partition_date: date,
+    fetches: Sequence[ManifestRow],
+    result: ParseResult,
+) -> dict[str, int]:
+    """Replace every raw row of ``source_id`` for ``partition_date`` with these, in one transaction.
+
+    Returns rows written per raw table. A re-run of the same day leaves the same rows, never duplicates.
+    """
+    ensure_raw_schema(con)
+    loaded_at = datetime.now(timezone.utc)
+    frames = {
+        "fetches": _frame((_fetch_row(row) for row in fetches)),
+        "price_facts": _frame(r.model_dump() for r in result.prices),
+        "model_attributes": _frame(r.model_dump() for r in result.models),
+        "capex_facts": _frame(r.model_dump() for r in result.capex),
+        "parse_exclusions": _frame(r.model_dump() for r in result.exclusions),
+    }
+    counts: dict[str, int] = {}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table, frame in frames.items():
+            con.execute(
+                f"DELETE FROM raw.{table} WHERE source_id = ? AND partition_date = ?",
+                [source_id, partition_date],
+            )
+            counts[table] = _insert(con, table, frame, partition_date, loaded_at)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return counts
+
+
+def _fetch_row(row: ManifestRow) -> dict:
+    values = dict(row.__dict__)
+    values["fetched_at"] = datetime.fromisoformat(row.fetched_at)
+    return values
+
+
+def _frame(rows: Iterable[dict]) -> pl.DataFrame | None:
+    rows = list(rows)
+    # infer over every row: a column that is None in the first rows must not be typed as null
+    return pl.DataFrame(rows, infer_schema_length=None) if rows else None
+
+
+def _insert(con, table: str, frame: pl.DataFrame | None, partition_date: date, loaded_at: datetime) -> int:
+    if frame is None:
+        return 0
+    frame = frame.with_columns(
+        pl.lit(partition_date).alias("partition_date"), pl.lit(loaded_at).alias("loaded_at")
+    )
+    columns = [c[0] for c in con.execute(f"DESCRIBE raw.{table}").fetchall()]
+    missing = set(columns) - set(frame.columns)
+    extra = set(frame.columns) - set(columns)
+    if extra:
+        raise ValueError(f"raw.{table} has no column for {sorted(extra)}: update warehouse/raw_schema.sql")
+    for name in missing:  # optional columns a record type never sets
+        frame = frame.with_columns(pl.lit(None).alias(name))
+    con.register("_incoming", frame.select(columns).to_arrow())
+    try:
+        # BY NAME keeps the insert correct whatever order the frame's columns come in
+        con.execute(f"INSERT INTO raw.{table} BY NAME SELECT * FROM _incoming")
+    finally:
+        con.unregister("_incoming")
+    return frame.height

@@ -1,0 +1,63 @@
+"""Publish the analyst copy atomically, and Parquet exports of the marts.
+
+Analysts never open the live file (DuckDB blocks readers while a writer holds it). After the gates
+pass, the warehouse is checkpointed and copied beside the published path, then renamed over it in one
+``os.replace``: a reader sees the old copy or the new one, never half a file. The copy keeps the
+warehouse's file name because dbt's views are qualified by the catalog, which DuckDB names after it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+#: the public interface analysts query; staging and intermediate models are implementation detail
+MART_TABLES = ("fct_price_observations", "fct_price_history", "fct_capex_quarterly", "dim_models")
+
+
+def publish_copy(warehouse: Path, published: Path) -> Path:
+    warehouse, published = Path(warehouse), Path(published)
+    if warehouse.name != published.name:
+        raise ValueError(
+            f"the published copy must keep the warehouse's file name ({warehouse.name}), got {published.name}"
+        )
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("CHECKPOINT")  # fold the WAL into the file so the copy is complete
+    finally:
+        con.close()
+    published.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=published.parent, prefix=".publishing-", suffix=".duckdb")
+    os.close(fd)
+    try:
+        shutil.copyfile(warehouse, tmp)
+        os.replace(tmp, published)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return published
+
+
+def export_parquet(warehouse: Path, exports: Path, tables: tuple[str, ...] = MART_TABLES) -> dict[str, Path]:
+    """One Parquet file per mart (written to a temp name, then renamed), for tools that never touch DuckDB."""
+    exports = Path(exports)
+    exports.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        present = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        for table in tables:
+            if table not in present:
+                continue
+            target = exports / f"{table}.parquet"
+            tmp = exports / f".{table}.parquet.tmp"
+            con.execute(f"COPY (SELECT * FROM {table}) TO '{tmp}' (FORMAT parquet)")
+            os.replace(tmp, target)
+            written[table] = target
+    finally:
+        con.close()
+    return written
