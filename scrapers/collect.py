@@ -69,7 +69,7 @@ def collect(
         archive.record(row)
         collected.fetches.append(row)
         meta = CaptureMeta(source.source_id, target.url, fetched_at, sha, content_type)
-        _merge(collected.result, parse_capture(source, body, meta))
+        collected.result.extend(parse_capture(source, body, meta))
     return collected
 
 
@@ -87,10 +87,3 @@ def _replayed(source: Source, target, day: date, replay_dir: Path):
         raise CaptureMissingError(source.source_id, target.url, f"no replay capture at {path}")
     content_type = "application/json" if path.suffix == ".json" else "text/markdown"
     return path.read_bytes(), 200, content_type, datetime.combine(day, REPLAY_FETCH_TIME)
-
-
-def _merge(into: ParseResult, more: ParseResult) -> None:
-    into.prices.extend(more.prices)
-    into.models.extend(more.models)
-    into.capex.extend(more.capex)
-    into.exclusions.extend(more.exclusions)

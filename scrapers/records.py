@@ -18,6 +18,9 @@ TokenType = Literal["input", "output", "cache_read", "cache_write", "cache_write
 ServiceTier = Literal["standard", "batch", "flex", "priority", "free"]
 Modality = Literal["text", "image", "audio", "video"]
 Currency = Literal["USD", "CNY", "EUR"]
+#: how good a price's ``valid_from`` is: ``effective`` = the source states when the price took effect;
+#: ``first_seen`` = only when it was first observed (by us or by the source)
+DateBasis = Literal["effective", "first_seen"]
 
 TOKEN_TYPES: tuple[str, ...] = TokenType.__args__  # type: ignore[attr-defined]
 SERVICE_TIERS: tuple[str, ...] = ServiceTier.__args__  # type: ignore[attr-defined]
@@ -84,6 +87,7 @@ class PriceFact(_Record):
     raw_value: str
     valid_from: date | None = None
     valid_to: date | None = None
+    valid_from_basis: DateBasis | None = None
 
     @field_validator("model_id", "provider_id")
     @classmethod
@@ -146,6 +150,58 @@ class CapexFact(_Record):
     frame: str | None = None
 
 
+class PerformanceFact(_Record):
+    """A published speed or latency figure: Groq's tokens per second, OpenRouter's endpoint stats."""
+
+    provider_id: str
+    model_id: str
+    model_name: str
+    #: output_tokens_per_second | latency_ms | time_to_first_token_ms | uptime_pct
+    metric: str
+    value: Decimal
+    unit: str
+    quantization: str | None = None
+    raw_value: str
+
+
+class UsageFact(_Record):
+    """Tokens served for one model on one day (OpenRouter rankings), with the required citation."""
+
+    usage_date: date
+    #: the source's own model id (OpenRouter permaslug), or ``other`` for the long tail
+    source_model_id: str
+    model_id: str
+    creator: str
+    rank: int | None = None
+    total_tokens: int
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    share_of_daily_tokens: Decimal | None = None
+    as_of: date
+    citation: str
+
+
+class ThroughputDisclosure(_Record):
+    """A served-token figure a company disclosed in a post or filing (curated, always with its source)."""
+
+    company: str
+    metric: str
+    value: Decimal
+    unit: str
+    period_start: date | None = None
+    period_end: date
+    disclosed_on: date
+    disclosure_url: str
+    note: str | None = None
+
+    @field_validator("disclosure_url")
+    @classmethod
+    def _has_source(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("every disclosure needs the URL of its source")
+        return value
+
+
 class Exclusion(_Record):
     """Something a parser saw and deliberately did not turn into a fact, with the reason."""
 
@@ -159,10 +215,28 @@ class ParseResult:
     prices: list[PriceFact] = field(default_factory=list)
     models: list[ModelAttributes] = field(default_factory=list)
     capex: list[CapexFact] = field(default_factory=list)
+    performance: list[PerformanceFact] = field(default_factory=list)
+    usage: list[UsageFact] = field(default_factory=list)
+    disclosures: list[ThroughputDisclosure] = field(default_factory=list)
     exclusions: list[Exclusion] = field(default_factory=list)
 
+    #: ParseResult attribute -> raw table it loads into (exclusions -> raw.parse_exclusions)
+    TABLES = {
+        "prices": "price_facts",
+        "models": "model_attributes",
+        "capex": "capex_facts",
+        "performance": "performance_facts",
+        "usage": "usage_facts",
+        "disclosures": "throughput_disclosures",
+        "exclusions": "parse_exclusions",
+    }
+
     def __len__(self) -> int:
-        return len(self.prices) + len(self.models) + len(self.capex)
+        return len(self.records())
 
     def records(self) -> list[_Record]:
-        return [*self.prices, *self.models, *self.capex]
+        return [*self.prices, *self.models, *self.capex, *self.performance, *self.usage, *self.disclosures]
+
+    def extend(self, other: "ParseResult") -> None:
+        for name in self.TABLES:
+            getattr(self, name).extend(getattr(other, name))

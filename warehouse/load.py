@@ -12,7 +12,7 @@ from scrapers.archive import ManifestRow
 from scrapers.records import ParseResult
 from warehouse.connection import ensure_raw_schema
 
-RAW_TABLES = ("fetches", "price_facts", "model_attributes", "capex_facts", "parse_exclusions")
+RAW_TABLES = ("fetches", *ParseResult.TABLES.values())
 
 
 def load_source_day(
@@ -28,13 +28,9 @@ def load_source_day(
     """
     ensure_raw_schema(con)
     loaded_at = datetime.now(timezone.utc)
-    frames = {
-        "fetches": _frame((_fetch_row(row) for row in fetches)),
-        "price_facts": _frame(r.model_dump() for r in result.prices),
-        "model_attributes": _frame(r.model_dump() for r in result.models),
-        "capex_facts": _frame(r.model_dump() for r in result.capex),
-        "parse_exclusions": _frame(r.model_dump() for r in result.exclusions),
-    }
+    frames = {"fetches": _frame(_fetch_row(row) for row in fetches)}
+    for attribute, table in ParseResult.TABLES.items():
+        frames[table] = _frame(record.model_dump() for record in getattr(result, attribute))
     counts: dict[str, int] = {}
     con.execute("BEGIN TRANSACTION")
     try:

@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS raw.price_facts (
     raw_value         VARCHAR NOT NULL,
     valid_from        DATE,
     valid_to          DATE,
+    valid_from_basis  VARCHAR,
     loaded_at         TIMESTAMPTZ NOT NULL
 );
 
@@ -98,4 +99,62 @@ CREATE TABLE IF NOT EXISTS raw.parse_exclusions (
     field          VARCHAR NOT NULL,
     reason         VARCHAR NOT NULL,
     loaded_at      TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS raw.performance_facts (
+    partition_date DATE NOT NULL,
+    source_id      VARCHAR NOT NULL,
+    source_url     VARCHAR NOT NULL,
+    fetched_at     TIMESTAMPTZ NOT NULL,
+    raw_sha256     VARCHAR NOT NULL,
+    parser_version VARCHAR NOT NULL,
+    provider_id    VARCHAR NOT NULL,
+    model_id       VARCHAR NOT NULL,
+    model_name     VARCHAR NOT NULL,
+    metric         VARCHAR NOT NULL,
+    value          DECIMAL(18, 6) NOT NULL,
+    unit           VARCHAR NOT NULL,
+    quantization   VARCHAR,
+    raw_value      VARCHAR NOT NULL,
+    loaded_at      TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS raw.usage_facts (
+    partition_date        DATE NOT NULL,
+    source_id             VARCHAR NOT NULL,
+    source_url            VARCHAR NOT NULL,
+    fetched_at            TIMESTAMPTZ NOT NULL,
+    raw_sha256            VARCHAR NOT NULL,
+    parser_version        VARCHAR NOT NULL,
+    usage_date            DATE NOT NULL,
+    source_model_id       VARCHAR NOT NULL,
+    model_id              VARCHAR NOT NULL,
+    creator               VARCHAR NOT NULL,
+    rank                  INTEGER,
+    total_tokens          HUGEINT NOT NULL,
+    prompt_tokens         HUGEINT,
+    completion_tokens     HUGEINT,
+    share_of_daily_tokens DECIMAL(18, 15),
+    as_of                 DATE NOT NULL,
+    citation              VARCHAR NOT NULL,
+    loaded_at             TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS raw.throughput_disclosures (
+    partition_date  DATE NOT NULL,
+    source_id       VARCHAR NOT NULL,
+    source_url      VARCHAR NOT NULL,
+    fetched_at      TIMESTAMPTZ NOT NULL,
+    raw_sha256      VARCHAR NOT NULL,
+    parser_version  VARCHAR NOT NULL,
+    company         VARCHAR NOT NULL,
+    metric          VARCHAR NOT NULL,
+    value           DECIMAL(24, 6) NOT NULL,
+    unit            VARCHAR NOT NULL,
+    period_start    DATE,
+    period_end      DATE NOT NULL,
+    disclosed_on    DATE NOT NULL,
+    disclosure_url  VARCHAR NOT NULL,
+    note            VARCHAR,
+    loaded_at       TIMESTAMPTZ NOT NULL
 );
