@@ -47,6 +47,27 @@ def load_source_day(
     return counts
 
 
+def previous_record_count(con: duckdb.DuckDBPyConnection, source_id: str, before: date) -> int | None:
+    """Records the source loaded on its latest earlier day (None if it never loaded), for drift checks."""
+    ensure_raw_schema(con)
+    counts = " + ".join(
+        f"(SELECT count(*) FROM raw.{table} t WHERE t.source_id = d.source_id AND t.partition_date = d.day)"
+        for table in ParseResult.TABLES.values()
+        if table != "parse_exclusions"
+    )
+    row = con.execute(
+        f"""
+        WITH d AS (
+            SELECT source_id, max(partition_date) AS day FROM raw.fetches
+            WHERE source_id = ? AND partition_date < ? GROUP BY source_id
+        )
+        SELECT {counts} FROM d
+        """,
+        [source_id, before],
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
 def _fetch_row(row: ManifestRow) -> dict:
     values = dict(row.__dict__)
     values["fetched_at"] = datetime.fromisoformat(row.fetched_at)

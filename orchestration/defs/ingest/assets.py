@@ -9,7 +9,8 @@ import dagster as dg
 from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
 from orchestration.resources import CostcurveResource
 from scrapers.registry import SOURCES, Source
-from warehouse.load import load_source_day
+from scrapers.drift import check_record_count
+from warehouse.load import load_source_day, previous_record_count
 
 
 def ingest_asset(source: Source) -> dg.AssetsDefinition:
@@ -27,6 +28,8 @@ def ingest_asset(source: Source) -> dg.AssetsDefinition:
         day = date.fromisoformat(context.partition_key)
         collected = costcurve.collect(source, day)
         with costcurve.warehouse_writer() as con:
+            previous = previous_record_count(con, source.source_id, day)
+            check_record_count(source.source_id, source.targets[0].url, len(collected.result), previous)
             counts = load_source_day(con, source.source_id, day, collected.fetches, collected.result)
         context.log.info(f"{source.source_id} {day}: {counts}")
         return dg.MaterializeResult(

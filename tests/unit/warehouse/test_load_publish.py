@@ -129,3 +129,18 @@ def test_parquet_export_of_marts(tmp_path):
     written = export_parquet(warehouse, tmp_path / "exports")
     assert set(written) == {"fct_price_history"}
     assert duckdb.sql(f"SELECT count(*) FROM '{written['fct_price_history']}'").fetchone()[0] == 1
+
+
+def test_previous_record_count_reads_the_latest_earlier_day(tmp_path):
+    from warehouse.load import previous_record_count
+
+    with writer(tmp_path / "w.duckdb") as con:
+        assert previous_record_count(con, "anthropic", DAY) is None
+        load_source_day(con, "anthropic", date(2026, 11, 18), [fetch_row()], result(fact("m1", "input", "5")))
+        load_source_day(
+            con, "anthropic", date(2026, 11, 19), [fetch_row()],
+            result(fact("m1", "input", "5"), fact("m1", "output", "25"), fact("m2", "input", "1")),
+        )
+        assert previous_record_count(con, "anthropic", DAY) == 3
+        assert previous_record_count(con, "anthropic", date(2026, 11, 19)) == 1
+        assert previous_record_count(con, "openrouter_models", DAY) is None
