@@ -5,7 +5,6 @@ blocking, nothing downstream of the gated table runs, and the check's descriptio
 which expectation failed on which rows.
 """
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,7 +1,5 @@
 """The costcurve resource: settings plus the clients and connections the assets use."""
 
-from __future__ import annotations
-
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path

@@ -1,7 +1,5 @@
 """The daily job (every asset, one partition a day) and its 06:00 UTC schedule."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from orchestration.partitions import daily_partitions

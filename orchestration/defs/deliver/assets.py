@@ -1,7 +1,5 @@
 """After the mart gates: evaluate alert rules, then publish the analyst copy and Parquet exports."""
 
-from __future__ import annotations
-
 from datetime import date
 from pathlib import Path
 

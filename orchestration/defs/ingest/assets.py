@@ -1,7 +1,5 @@
 """One asset per source: capture (live or replayed) -> raw archive -> parse -> idempotent raw load."""
 
-from __future__ import annotations
-
 from datetime import date
 
 import dagster as dg

@@ -1,7 +1,5 @@
 """Blocking GX gates on each source's slice of the raw tables for the partition's day."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from orchestration.gates import gate_result

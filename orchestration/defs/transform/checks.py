@@ -1,7 +1,5 @@
 """Blocking GX gates on the marts: a failed critical expectation stops alerts and publishing."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from orchestration.gates import gate_result

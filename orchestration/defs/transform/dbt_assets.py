@@ -1,7 +1,5 @@
 """Every dbt model as a Dagster asset; dbt tests become asset checks. One dbt build per day's run."""
 
-from __future__ import annotations
-
 import json
 from collections.abc import Mapping
 from typing import Any
