@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -30,7 +29,7 @@ def sources() -> None:
 def parse(
     source_id: str = typer.Argument(..., help="a registered source id (see `costcurve sources`)"),
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="one capture of that source"),
-    url: Optional[str] = typer.Option(None, help="the URL the capture came from (default: the source's)"),
+    url: str | None = typer.Option(None, help="the URL the capture came from (default: the source's)"),
     exclusions: bool = typer.Option(False, "--exclusions", help="also print what the parser excluded, and why"),
 ) -> None:
     """Print the records one capture yields, one JSON object per line (price, model or capex facts)."""
@@ -44,7 +43,7 @@ def parse(
     meta = CaptureMeta(
         source_id=source_id,
         url=url or source.targets[0].url,
-        fetched_at=datetime.fromtimestamp(file.stat().st_mtime, tz=timezone.utc),
+        fetched_at=datetime.fromtimestamp(file.stat().st_mtime, tz=UTC),
         sha256=sha256_hex(body),
     )
     try:
@@ -104,7 +103,7 @@ def sql(
 
 @app.command()
 def demo(
-    replay_dir: Optional[Path] = typer.Option(None, help="captures to replay (default: demo/captures)"),
+    replay_dir: Path | None = typer.Option(None, help="captures to replay (default: demo/captures)"),
 ) -> None:
     """Run the daily job offline over every day in the replay folder, then print a summary."""
     from costcurve.demo import run_demo
@@ -114,12 +113,12 @@ def demo(
 
 @app.command()
 def run(
-    day: Optional[str] = typer.Option(None, "--date", help="partition to run (YYYY-MM-DD, default today UTC)"),
+    day: str | None = typer.Option(None, "--date", help="partition to run (YYYY-MM-DD, default today UTC)"),
 ) -> None:
     """Run the daily job for one day, in the mode COSTCURVE_MODE says (live fetches or replay)."""
     from costcurve.runner import run_day
 
-    partition = date.fromisoformat(day) if day else datetime.now(timezone.utc).date()
+    partition = date.fromisoformat(day) if day else datetime.now(UTC).date()
     raise typer.Exit(0 if run_day(partition).success else 1)
 
 

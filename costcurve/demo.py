@@ -36,7 +36,7 @@ class WebhookSink:
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's naming)
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 try:
@@ -54,7 +54,7 @@ class WebhookSink:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/costcurve"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "WebhookSink":
+    def __enter__(self) -> WebhookSink:
         self.thread.start()
         return self
 

@@ -7,7 +7,7 @@ fetch (or read the replay folder) -> store in the raw archive -> manifest row ->
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from scrapers.archive import ManifestRow, RawArchive, iso_utc
@@ -17,7 +17,7 @@ from scrapers.records import CaptureMeta, ParseResult
 from scrapers.registry import Source
 
 #: replayed captures are stamped with the scheduled run time of their day, so re-runs are identical
-REPLAY_FETCH_TIME = time(6, 0, tzinfo=timezone.utc)
+REPLAY_FETCH_TIME = time(6, 0, tzinfo=UTC)
 
 
 @dataclass

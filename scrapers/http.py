@@ -14,7 +14,7 @@ import threading
 import time
 import urllib.robotparser
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import requests
@@ -112,7 +112,7 @@ class HttpClient:
                     status=resp.status_code,
                     body=body,
                     content_type=resp.headers.get("Content-Type", ""),
-                    fetched_at=datetime.now(timezone.utc),
+                    fetched_at=datetime.now(UTC),
                     etag=resp.headers.get("ETag"),
                     last_modified=resp.headers.get("Last-Modified"),
                 )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
 
 import duckdb
 import polars as pl
@@ -27,7 +27,7 @@ def load_source_day(
     Returns rows written per raw table. A re-run of the same day leaves the same rows, never duplicates.
     """
     ensure_raw_schema(con)
-    loaded_at = datetime.now(timezone.utc)
+    loaded_at = datetime.now(UTC)
     frames = {"fetches": _frame(_fetch_row(row) for row in fetches)}
     for attribute, table in ParseResult.TABLES.items():
         frames[table] = _frame(record.model_dump() for record in getattr(result, attribute))

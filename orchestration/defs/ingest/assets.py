@@ -6,8 +6,8 @@ import dagster as dg
 
 from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
 from orchestration.resources import CostcurveResource
-from scrapers.registry import SOURCES, Source
 from scrapers.drift import check_record_count
+from scrapers.registry import SOURCES, Source
 from warehouse.load import load_source_day, previous_record_count
 
 

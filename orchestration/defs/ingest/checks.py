@@ -7,6 +7,7 @@ from orchestration.partitions import WAREHOUSE_POOL
 from orchestration.resources import CostcurveResource
 from scrapers.registry import SOURCES
 
+
 def raw_gate(source_id: str, table: str) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=dg.AssetKey(["raw", source_id]),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import duckdb
@@ -15,7 +15,7 @@ from warehouse.load import load_source_day
 from warehouse.publish import export_parquet, publish_copy
 
 DAY = date(2026, 11, 20)
-META = CaptureMeta("anthropic", "https://x/pricing.md", datetime(2026, 11, 20, 6, tzinfo=timezone.utc), "a" * 64)
+META = CaptureMeta("anthropic", "https://x/pricing.md", datetime(2026, 11, 20, 6, tzinfo=UTC), "a" * 64)
 
 
 def fact(model: str, token_type: str, price: str) -> PriceFact:
