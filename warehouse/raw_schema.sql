@@ -1,6 +1,6 @@
 -- Raw tables: one row per record a parser returned, as returned. Loads replace a whole
 -- (source_id, partition_date) slice at once, so re-running a day never duplicates rows.
--- Money is DECIMAL(18, 9): per-token prices of 1e-9 USD survive the x1e6 to per-1M conversion exactly.
+-- Money is DECIMAL(38, 18): exact per-token prices (OpenRouter publishes up to 22 decimals per token)
 CREATE SCHEMA IF NOT EXISTS raw;
 
 CREATE TABLE IF NOT EXISTS raw.fetches (
@@ -32,8 +32,8 @@ CREATE TABLE IF NOT EXISTS raw.price_facts (
     context_band      VARCHAR NOT NULL,
     modality          VARCHAR NOT NULL,
     currency          VARCHAR NOT NULL,
-    price_per_mtok    DECIMAL(18, 9) NOT NULL,
-    usd_per_mtok      DECIMAL(18, 9),
+    price_per_mtok    DECIMAL(38, 18) NOT NULL,
+    usd_per_mtok      DECIMAL(38, 18),
     unit_as_published VARCHAR NOT NULL,
     raw_value         VARCHAR NOT NULL,
     valid_from        DATE,

@@ -1,0 +1,290 @@
+"""Anthropic's pricing page (markdown rendering) -> price facts.
+
+What is read, and why:
+
+* **Model pricing** table: one row per model; columns map to ``input``, ``cache_write_5m``,
+  ``cache_write_1h``, ``cache_read`` ("Cache Hits & Refreshes") and ``output``. An unknown column header
+  raises layout drift: a new price dimension must be noticed, not dropped.
+* **Batch processing** table: ``service_tier="batch"`` input and output. Required: a page without it has
+  changed shape.
+* **Long context pricing**: prompts over 200K tokens cost more for the models named in that section.
+  The real page's table has no model column ("≤ 200K input tokens | > 200K input tokens" with cells such
+  as "Input: $3 / MTok") and names the models in its prose ("When using Claude Sonnet 4 or Sonnet 4.5 ...");
+  a rendering with a Model column is read too. The section is optional (models may stop having a
+  surcharge), but if its heading is present and no table can be read, that is drift.
+
+Context bands: every model's standard-table and batch-table prices keep ``context_band="all"`` (the price
+of a request without the 1M-context option, which is what a headline price series wants). Models in the
+long-context section *additionally* get ``"<=200k"`` and ``">200k"`` facts from that table, so the
+surcharge is queryable without changing the meaning of ``"all"``. Combinations the page only states as
+rules (batch discount or cache multipliers on top of long-context prices) are not multiplied out here.
+
+Identity: ``model_id`` is the lowercase API id: "Claude Opus 4.5" -> ``claude-opus-4-5``, pre-4 names put
+the version first ("Claude Haiku 3.5" -> ``claude-3-5-haiku``). ``model_name`` is the published name
+without parentheticals such as "(deprecated)". A name outside the Opus/Sonnet/Haiku pattern falls back to
+a slug of the name, for the crosswalk to map.
+
+The same fact stated twice (a page whose body is repeated) is kept once; the same key with two different
+prices is drift. Other tables (tool use, token counts) are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scrapers.errors import LayoutDriftError
+from scrapers.markdown_tables import Table, extract_tables, split_annotations
+from scrapers.records import ALL_CONTEXT, CaptureMeta, Exclusion, ParseResult, PriceFact
+from scrapers.units import Price, UnknownUnitError, is_no_price, parse_price
+
+SOURCE_ID = "anthropic"
+PARSER_VERSION = "1"
+URL = "https://platform.claude.com/docs/en/about-claude/pricing.md"
+PROVIDER_ID = "anthropic"
+
+#: Model-pricing column headers (normalised) -> token type. Anything else is layout drift.
+PRICE_COLUMNS: dict[str, str] = {
+    "base input tokens": "input",
+    "base input": "input",
+    "input tokens": "input",
+    "input": "input",
+    "5m cache writes": "cache_write_5m",
+    "5-minute cache writes": "cache_write_5m",
+    "5 minute cache writes": "cache_write_5m",
+    "1h cache writes": "cache_write_1h",
+    "1-hour cache writes": "cache_write_1h",
+    "1 hour cache writes": "cache_write_1h",
+    "cache hits & refreshes": "cache_read",
+    "cache hits and refreshes": "cache_read",
+    "cache hits": "cache_read",
+    "cache reads": "cache_read",
+    "output tokens": "output",
+    "output": "output",
+}
+BATCH_COLUMNS: dict[str, str] = {"batch input": "input", "batch output": "output"}
+MODEL_COLUMN = "model"
+
+_FAMILY_RE = re.compile(
+    r"(?:Claude\s+)?(?:(?P<fam>Opus|Sonnet|Haiku)\s+(?P<ver>\d+(?:\.\d+)?)\b"
+    r"|(?P<ver2>\d+(?:\.\d+)?)\s+(?P<fam2>Opus|Sonnet|Haiku)\b)",
+    re.IGNORECASE,
+)
+_BAND_RE = re.compile(r"(≤|<=|≥|>=|<|>)\s*(\d+(?:\.\d+)?)\s*([km])\b", re.IGNORECASE)
+_BAND_OPS = {"≤": "<=", "<=": "<=", "≥": ">=", ">=": ">=", "<": "<", ">": ">"}
+_LONG_CONTEXT_HEADING_RE = re.compile(r"(?im)^\s*#{1,6}\s+.*long[\s-]context")
+
+
+def model_id_for(name: str) -> str:
+    """Published model name -> canonical lowercase API id (see module docstring)."""
+    match = _FAMILY_RE.fullmatch(name.strip())
+    if match:
+        family = (match["fam"] or match["fam2"]).lower()
+        version = (match["ver"] or match["ver2"]).replace(".", "-")
+        major = int(version.split("-")[0])
+        return f"claude-{family}-{version}" if major >= 4 else f"claude-{version}-{family}"
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def model_mentions(text: str) -> list[str]:
+    """Model names mentioned in prose, normalised: "Claude Sonnet 4 or Sonnet 4.5" -> both, in order."""
+    names: list[str] = []
+    for match in _FAMILY_RE.finditer(text):
+        family = (match["fam"] or match["fam2"]).capitalize()
+        version = match["ver"] or match["ver2"]
+        name = f"Claude {family} {version}"
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
+    """Anthropic pricing markdown -> price facts (standard, batch, long-context bands) and exclusions."""
+    return _Parser(meta).run(body)
+
+
+class _Parser:
+    def __init__(self, meta: CaptureMeta):
+        self.meta = meta
+        self.provenance = meta.provenance(PARSER_VERSION)
+        self.facts: dict[tuple, PriceFact] = {}
+        self.exclusions: list[Exclusion] = []
+        self.names: dict[str, str] = {}  # model_id -> published name
+
+    def drift(self, message: str) -> LayoutDriftError:
+        return LayoutDriftError(self.meta.source_id, self.meta.url, message)
+
+    def run(self, body: bytes) -> ParseResult:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise self.drift(f"page is not UTF-8 text: {exc}") from exc
+        tables = extract_tables(text)
+        model_tables = [t for t in tables if t.under("model pricing") and _has_model_column(t)]
+        if not model_tables:  # heading renamed: fall back to the table's own signature column
+            model_tables = [
+                t for t in tables if _has_model_column(t) and "base input tokens" in map(_norm, t.headers)
+            ]
+        if not model_tables:
+            raise self.drift("no 'Model pricing' table found")
+        for table in model_tables:
+            self.read_model_table(table, PRICE_COLUMNS, service_tier="standard", what="model pricing")
+
+        batch_tables = [t for t in tables if t.under("batch") and _has_model_column(t)]
+        if not batch_tables:
+            raise self.drift("no 'Batch processing' table found")
+        for table in batch_tables:
+            self.read_model_table(table, BATCH_COLUMNS, service_tier="batch", what="batch")
+
+        long_tables = [t for t in tables if t.under("long", "context")]
+        if _LONG_CONTEXT_HEADING_RE.search(text) and not long_tables:
+            raise self.drift("'Long context pricing' section has no table")
+        for table in long_tables:
+            self.read_long_context(table)
+
+        if not self.facts:
+            raise self.drift("no price facts found")
+        return ParseResult(prices=list(self.facts.values()), exclusions=self.exclusions)
+
+    # -- tables -------------------------------------------------------------------------------------
+
+    def read_model_table(self, table: Table, columns: dict[str, str], *, service_tier: str, what: str) -> None:
+        token_types = []
+        for header in table.headers[1:]:
+            token_type = columns.get(_norm(header))
+            if token_type is None:
+                raise self.drift(f"unknown column {header!r} in the {what} table (line {table.line})")
+            token_types.append(token_type)
+        if not {"input", "output"} <= set(token_types):
+            raise self.drift(f"{what} table (line {table.line}) lacks input or output columns")
+        for row in table.rows:
+            if not any(row):
+                continue
+            if len(row) > len(table.headers):
+                raise self.drift(f"row {row[0]!r} of the {what} table has more cells than headers")
+            name, _ = split_annotations(row[0])
+            if not name:
+                raise self.drift(f"{what} table (line {table.line}) has a row without a model name")
+            for header, token_type, cell in zip(table.headers[1:], token_types, row[1:], strict=False):
+                self.add(name, token_type, cell, service_tier=service_tier, field=header)
+
+    def read_long_context(self, table: Table) -> None:
+        model_col = next((i for i, h in enumerate(table.headers) if _norm(h) == MODEL_COLUMN), None)
+        bands: dict[int, tuple[str, str | None]] = {}
+        for i, header in enumerate(table.headers):
+            if i == model_col:
+                continue
+            bands[i] = self.band_column(header)
+        if not bands:
+            raise self.drift(f"long-context table (line {table.line}) has no context-band columns")
+        prose_models = None if model_col is not None else self.prose_models(table)
+        for row in table.rows:
+            if not any(row):
+                continue
+            models = prose_models if model_col is None else self.cell_models(row[model_col])
+            for i, (band, column_type) in bands.items():
+                for label, value, raw in self.labelled_prices(row[i] if i < len(row) else "", column_type):
+                    for name in models:
+                        self.add(name, label, value, context_band=band, field=table.headers[i], raw=raw)
+
+    def band_column(self, header: str) -> tuple[str, str | None]:
+        match = _BAND_RE.search(header)
+        if match is None:
+            raise self.drift(f"unknown column {header!r} in the long-context table")
+        band = f"{_BAND_OPS[match.group(1)]}{match.group(2)}{match.group(3).lower()}"
+        rest = _norm(_BAND_RE.sub(" ", header))
+        rest = _norm(re.sub(r"\b(?:input tokens|tokens|prompts?)\b|[()]", " ", rest))
+        if not rest:
+            return band, None
+        if rest not in PRICE_COLUMNS:
+            raise self.drift(f"unknown column {header!r} in the long-context table")
+        return band, PRICE_COLUMNS[rest]
+
+    def labelled_prices(self, cell: str, column_type: str | None) -> list[tuple[str, str, str]]:
+        """``"Input: $3 / MTok"`` -> ``[("input", "$3 / MTok", "Input: $3 / MTok")]``, one per line of the cell."""
+        pairs = []
+        for part in re.split(r"\n|;", cell):
+            part = part.strip()
+            if not part or is_no_price(part):
+                continue
+            label, sep, value = part.partition(":")
+            if sep and not re.search(r"\d", label):
+                token_type = PRICE_COLUMNS.get(_norm(label))
+                if token_type is None:
+                    raise self.drift(f"unknown price label {label!r} in the long-context table")
+            elif column_type is not None:
+                token_type, value = column_type, part
+            else:
+                raise self.drift(f"long-context cell {part!r} says neither input nor output")
+            pairs.append((token_type, value.strip(), part))
+        return pairs
+
+    def prose_models(self, table: Table) -> list[str]:
+        """Models named in the section prose, from the first paragraph that names any."""
+        for paragraph in table.preceding_text.split("\n"):
+            if names := model_mentions(paragraph):
+                return names
+        raise self.drift("long-context table has no model column and its section names no model")
+
+    def cell_models(self, cell: str) -> list[str]:
+        name, _ = split_annotations(cell)
+        names = model_mentions(name)
+        if not names:
+            if not name:
+                raise self.drift("long-context table has a row without a model name")
+            names = [name]
+        return names
+
+    # -- facts --------------------------------------------------------------------------------------
+
+    def add(
+        self,
+        name: str,
+        token_type: str,
+        cell: str,
+        *,
+        field: str,
+        service_tier: str = "standard",
+        context_band: str = ALL_CONTEXT,
+        raw: str | None = None,
+    ) -> None:
+        model_id = model_id_for(name)
+        model_name = self.names.setdefault(model_id, name)
+        if is_no_price(cell):
+            self.exclusions.append(
+                Exclusion(**self.provenance, item=model_id, field=field, reason=f"no price published ({cell!r})")
+            )
+            return
+        try:
+            price: Price = parse_price(cell)
+        except UnknownUnitError as exc:
+            raise self.drift(f"{model_name} / {field}: {exc}") from exc
+        key = (model_id, token_type, service_tier, context_band, "text")
+        fact = PriceFact(
+            **self.provenance,
+            provider_id=PROVIDER_ID,
+            model_id=model_id,
+            model_name=model_name,
+            token_type=token_type,
+            service_tier=service_tier,
+            context_band=context_band,
+            currency=price.currency,
+            price_per_mtok=price.price_per_mtok,
+            usd_per_mtok=price.price_per_mtok if price.currency == "USD" else None,
+            unit_as_published=price.unit_as_published,
+            raw_value=raw or cell,
+        )
+        previous = self.facts.get(key)
+        if previous is not None and previous.price_per_mtok != price.price_per_mtok:
+            raise self.drift(
+                f"{model_name} {token_type}/{service_tier}/{context_band} has two prices: "
+                f"{previous.raw_value!r} and {cell!r}"
+            )
+        self.facts.setdefault(key, fact)
+
+
+def _norm(header: str) -> str:
+    return re.sub(r"\s+", " ", header.replace("\n", " ")).strip().rstrip(":").strip().lower()
+
+
+def _has_model_column(table: Table) -> bool:
+    return bool(table.headers) and _norm(table.headers[0]) == MODEL_COLUMN
