@@ -1,0 +1,295 @@
+"""Test helpers (not a test module): good frames for every gated table, read back from DuckDB so dtypes are what the gates really see.
+
+Raw tables are created from warehouse/raw_schema.sql itself; marts from the column types of their dbt
+contracts (dbt_project/models/marts/_models.yml), written out here so these tests do not need dbt.
+Tests break a good frame in one place and check the gate names the broken expectation and rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[3]
+RAW_SCHEMA_SQL = REPO / "warehouse" / "raw_schema.sql"
+
+MART_DDL = {
+    "fct_price_observations": """
+        observation_id VARCHAR NOT NULL, observed_date DATE NOT NULL, fetched_at TIMESTAMPTZ NOT NULL,
+        source_id VARCHAR NOT NULL, source_url VARCHAR, raw_sha256 VARCHAR, parser_version VARCHAR,
+        provider_id VARCHAR NOT NULL, model_id VARCHAR NOT NULL, model_name VARCHAR,
+        token_type VARCHAR NOT NULL, service_tier VARCHAR NOT NULL, context_band VARCHAR NOT NULL,
+        modality VARCHAR NOT NULL, currency VARCHAR NOT NULL, price_per_mtok DECIMAL(18, 9) NOT NULL,
+        usd_per_mtok DECIMAL(18, 9), unit_as_published VARCHAR, raw_value VARCHAR, valid_from DATE,
+        valid_to DATE""",
+    "fct_price_history": """
+        price_history_id VARCHAR NOT NULL, source_id VARCHAR NOT NULL, provider_id VARCHAR NOT NULL,
+        model_id VARCHAR NOT NULL, token_type VARCHAR NOT NULL, service_tier VARCHAR NOT NULL,
+        context_band VARCHAR NOT NULL, modality VARCHAR NOT NULL, currency VARCHAR NOT NULL,
+        price_per_mtok DECIMAL(18, 9) NOT NULL, usd_per_mtok DECIMAL(18, 9), valid_from DATE NOT NULL,
+        valid_to DATE, is_current BOOLEAN NOT NULL, first_observed_at TIMESTAMPTZ NOT NULL,
+        last_observed_at TIMESTAMPTZ NOT NULL, observation_count INTEGER NOT NULL""",
+    "fct_capex_quarterly": """
+        company VARCHAR NOT NULL, cik BIGINT NOT NULL, component VARCHAR NOT NULL, tag VARCHAR NOT NULL,
+        fiscal_year INTEGER NOT NULL, fiscal_quarter INTEGER NOT NULL, fiscal_label VARCHAR NOT NULL,
+        calendar_year INTEGER NOT NULL, calendar_quarter INTEGER NOT NULL, calendar_label VARCHAR NOT NULL,
+        period_start DATE NOT NULL, period_end DATE NOT NULL, capex_usd DECIMAL(20, 2) NOT NULL,
+        derivation VARCHAR NOT NULL, accession VARCHAR NOT NULL, filed DATE NOT NULL""",
+    "dim_models": """
+        model_id VARCHAR NOT NULL, creator VARCHAR, model_name VARCHAR, open_weights BOOLEAN,
+        open_weights_basis VARCHAR, hugging_face_id VARCHAR, context_length BIGINT,
+        first_seen_date DATE NOT NULL, last_seen_date DATE NOT NULL""",
+}
+
+DAY = date(2025, 6, 1)
+FETCHED = datetime(2025, 6, 1, 6, 0, tzinfo=UTC)
+LOADED = datetime(2025, 6, 1, 6, 5, tzinfo=UTC)
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _provenance(source_id: str = "openrouter_models", url: str = "https://openrouter.ai/api/v1/models") -> dict:
+    return {
+        "partition_date": DAY,
+        "source_id": source_id,
+        "source_url": url,
+        "fetched_at": FETCHED,
+        "raw_sha256": sha(source_id),
+        "parser_version": "1",
+        "loaded_at": LOADED,
+    }
+
+
+def raw_price_rows(n: int = 12) -> list[dict]:
+    token_types = ("input", "output", "cache_read")
+    rows = []
+    for i in range(n):
+        price = Decimal(i % 40) + Decimal("0.25")
+        currency = "CNY" if i % 7 == 6 else "USD"
+        rows.append(
+            {
+                **_provenance(),
+                "provider_id": "openai",
+                "model_id": f"gpt-{i // len(token_types)}.5-mini",
+                "model_name": f"GPT {i // len(token_types)}.5 mini",
+                "token_type": token_types[i % len(token_types)],
+                "service_tier": "standard",
+                "context_band": "all" if i % 5 else "<=200k",
+                "modality": "text",
+                "currency": currency,
+                "price_per_mtok": price,
+                "usd_per_mtok": price if currency == "USD" else None,
+                "unit_as_published": "usd_per_token",
+                "raw_value": str(price / 1_000_000),
+                "valid_from": DAY if i % 4 == 0 else None,
+                "valid_to": None,
+                "valid_from_basis": "effective" if i % 4 == 0 else None,
+            }
+        )
+    return rows
+
+
+def raw_model_rows(n: int = 6) -> list[dict]:
+    rows = []
+    for i in range(n):
+        open_model = i % 2 == 0
+        rows.append(
+            {
+                **_provenance(),
+                "provider_id": "openrouter",
+                "model_id": f"model-{i}",
+                "source_model_id": f"lab/model-{i}",
+                "model_name": f"Model {i}",
+                "creator": "lab",
+                "hugging_face_id": f"lab/Model-{i}" if open_model else None,
+                "open_weights": True if open_model else None,
+                "open_weights_basis": "openrouter:hugging_face_id" if open_model else None,
+                "context_length": 131072,
+                "created_at": FETCHED - timedelta(days=30),
+            }
+        )
+    return rows
+
+
+def raw_capex_rows(n: int = 4) -> list[dict]:
+    rows = []
+    for q in range(n):
+        start = date(2024, 7, 1)
+        end = [date(2024, 9, 30), date(2024, 12, 31), date(2025, 3, 31), date(2025, 6, 30)][q % 4]
+        rows.append(
+            {
+                **_provenance("sec_capex", "https://data.sec.gov/api/xbrl/companyconcept/CIK0000789019/x.json"),
+                "cik": 789019,
+                "company": "microsoft",
+                "entity_name": "MICROSOFT CORPORATION",
+                "taxonomy": "us-gaap",
+                "tag": "PaymentsToAcquirePropertyPlantAndEquipment",
+                "component": "capex",
+                "unit": "USD",
+                "period_start": start,
+                "period_end": end,
+                "value": Decimal(15_000_000_000 * (q + 1)),
+                "accession": f"0000950170-25-{q:06d}",
+                "form": "10-Q" if q < 3 else "10-K",
+                "fiscal_year": 2025,
+                "fiscal_period": ["Q1", "Q2", "Q3", "FY"][q % 4],
+                "filed": end + timedelta(days=30),
+                "frame": None,
+            }
+        )
+    return rows
+
+
+def raw_fetch_rows(n: int = 3) -> list[dict]:
+    return [
+        {
+            "partition_date": DAY,
+            "source_id": "sec_capex",
+            "capture_key": f"CIK{i:010d}-tag.json",
+            "url": f"https://data.sec.gov/api/xbrl/companyconcept/CIK{i:010d}/us-gaap/tag.json",
+            "fetched_at": FETCHED + timedelta(seconds=i),
+            "http_status": 200,
+            "sha256": sha(f"capture {i}"),
+            "bytes": 1024 + i,
+            "content_type": "application/json",
+            "replayed": False,
+            "loaded_at": LOADED,
+        }
+        for i in range(n)
+    ]
+
+
+SERIES_KEY = ("source_id", "provider_id", "model_id", "token_type", "service_tier", "context_band", "modality")
+
+
+def observation_rows(n: int = 10) -> list[dict]:
+    rows = []
+    for i in range(n):
+        row = {k: v for k, v in raw_price_rows(n)[i].items() if k not in ("partition_date", "loaded_at")}
+        row.pop("valid_from_basis")
+        row["observed_date"] = DAY
+        row["observation_id"] = sha("|".join(str(row[k]) for k in (*SERIES_KEY, "observed_date")))
+        rows.append(row)
+    return rows
+
+
+def history_rows() -> list[dict]:
+    rows = []
+    base = {"source_id": "anthropic", "provider_id": "anthropic", "token_type": "input", "service_tier": "standard",
+            "context_band": "all", "modality": "text", "currency": "USD"}
+    for m, model_id in enumerate(["claude-opus-4-5", "claude-sonnet-4-5"]):
+        versions = [(date(2025, 1, 1), date(2025, 3, 1), Decimal("15")), (date(2025, 3, 1), None, Decimal("5"))]
+        for v, (start, end, price) in enumerate(versions):
+            rows.append(
+                {
+                    **base,
+                    "model_id": model_id,
+                    "price_history_id": sha(f"{model_id}|{start}"),
+                    "price_per_mtok": price + m,
+                    "usd_per_mtok": price + m,
+                    "valid_from": start,
+                    "valid_to": end,
+                    "is_current": end is None,
+                    "first_observed_at": datetime.combine(start, datetime.min.time(), UTC),
+                    "last_observed_at": datetime.combine(end or DAY, datetime.min.time(), UTC),
+                    "observation_count": 30 + v,
+                }
+            )
+    return rows
+
+
+def capex_quarter_rows() -> list[dict]:
+    quarters = [  # Microsoft's fiscal year ends in June
+        (1, 2024, 3, date(2024, 7, 1), date(2024, 9, 30), "reported"),
+        (2, 2024, 4, date(2024, 10, 1), date(2024, 12, 31), "ytd_difference"),
+        (3, 2025, 1, date(2025, 1, 1), date(2025, 3, 31), "ytd_difference"),
+        (4, 2025, 2, date(2025, 4, 1), date(2025, 6, 30), "fy_minus_9m"),
+    ]
+    return [
+        {
+            "company": "microsoft",
+            "cik": 789019,
+            "component": "capex",
+            "tag": "PaymentsToAcquirePropertyPlantAndEquipment",
+            "fiscal_year": 2025,
+            "fiscal_quarter": fq,
+            "fiscal_label": f"FY2025 Q{fq}",
+            "calendar_year": cy,
+            "calendar_quarter": cq,
+            "calendar_label": f"{cy}Q{cq}",
+            "period_start": start,
+            "period_end": end,
+            "capex_usd": Decimal("15000000000.00") + fq,
+            "derivation": derivation,
+            "accession": f"0000950170-25-{fq:06d}",
+            "filed": end + timedelta(days=30),
+        }
+        for fq, cy, cq, start, end, derivation in quarters
+    ]
+
+
+def dim_model_rows() -> list[dict]:
+    return [
+        {
+            "model_id": f"model-{i}",
+            "creator": "lab",
+            "model_name": f"Model {i}",
+            "open_weights": i % 2 == 0,
+            "open_weights_basis": "openrouter:hugging_face_id" if i % 2 == 0 else "openrouter:no_hugging_face_id",
+            "hugging_face_id": f"lab/Model-{i}" if i % 2 == 0 else None,
+            "context_length": 200_000,
+            "first_seen_date": date(2025, 1, 1),
+            "last_seen_date": DAY,
+        }
+        for i in range(5)
+    ]
+
+
+ROWS = {
+    "raw_price_facts": ("raw.price_facts", raw_price_rows),
+    "raw_model_attributes": ("raw.model_attributes", raw_model_rows),
+    "raw_capex_facts": ("raw.capex_facts", raw_capex_rows),
+    "raw_fetches": ("raw.fetches", raw_fetch_rows),
+    "fct_price_observations": ("fct_price_observations", observation_rows),
+    "fct_price_history": ("fct_price_history", history_rows),
+    "fct_capex_quarterly": ("fct_capex_quarterly", capex_quarter_rows),
+    "dim_models": ("dim_models", dim_model_rows),
+}
+
+
+def warehouse() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the real raw DDL and the marts' contract types."""
+    con = duckdb.connect()
+    con.execute(RAW_SCHEMA_SQL.read_text())
+    for table, columns in MART_DDL.items():
+        con.execute(f"CREATE TABLE {table} ({columns})")
+    return con
+
+
+def load(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    if not rows:
+        return
+    incoming = pd.DataFrame(rows)
+    con.register("_incoming", incoming)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")
+    finally:
+        con.unregister("_incoming")
+
+
+def frame_for(suite: str, rows: list[dict] | None = None) -> pd.DataFrame:
+    """The suite's table, loaded with ``rows`` (default: good rows) and read back as DuckDB returns it."""
+    table, make_rows = ROWS[suite]
+    con = warehouse()
+    try:
+        load(con, table, make_rows() if rows is None else rows)
+        return con.sql(f"SELECT * FROM {table}").df()
+    finally:
+        con.close()

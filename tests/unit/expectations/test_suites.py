@@ -1,0 +1,250 @@
+"""The suite files: each loads in full, carries a severity, and agrees with the DDL, dbt and the vocabularies."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from expectations import runner
+from expectations.runner import SuiteError, load_suite, read_suite_json
+from scrapers import records
+
+REPO = Path(__file__).resolve().parents[3]
+RAW_SCHEMA_SQL = REPO / "warehouse" / "raw_schema.sql"
+DBT_MARTS_YML = REPO / "dbt_project" / "models" / "marts" / "_models.yml"
+
+RAW_SUITES = {
+    "raw_price_facts": "price_facts",
+    "raw_model_attributes": "model_attributes",
+    "raw_capex_facts": "capex_facts",
+    "raw_fetches": "fetches",
+}
+#: the mart columns agreed with the dbt side
+MART_COLUMNS = {
+    "fct_price_observations": [
+        "observation_id", "observed_date", "fetched_at", "source_id", "source_url", "raw_sha256",
+        "parser_version", "provider_id", "model_id", "model_name", "token_type", "service_tier",
+        "context_band", "modality", "currency", "price_per_mtok", "usd_per_mtok", "unit_as_published",
+        "raw_value", "valid_from", "valid_to",
+    ],
+    "fct_price_history": [
+        "price_history_id", "source_id", "provider_id", "model_id", "token_type", "service_tier",
+        "context_band", "modality", "currency", "price_per_mtok", "usd_per_mtok", "valid_from", "valid_to",
+        "is_current", "first_observed_at", "last_observed_at", "observation_count",
+    ],
+    "fct_capex_quarterly": [
+        "company", "cik", "component", "tag", "fiscal_year", "fiscal_quarter", "fiscal_label", "calendar_year",
+        "calendar_quarter", "calendar_label", "period_start", "period_end", "capex_usd", "derivation",
+        "accession", "filed",
+    ],
+    "dim_models": [
+        "model_id", "creator", "model_name", "open_weights", "open_weights_basis", "hugging_face_id",
+        "context_length", "first_seen_date", "last_seen_date",
+    ],
+}
+ALL_SUITES = [*RAW_SUITES, *MART_COLUMNS]
+VOCABULARIES = {
+    "token_type": records.TOKEN_TYPES,
+    "service_tier": records.SERVICE_TIERS,
+    "modality": records.MODALITIES,
+    "currency": records.CURRENCIES,
+    "valid_from_basis": records.DateBasis.__args__,
+}
+
+
+def parse_raw_ddl(sql: str) -> dict[str, dict[str, bool]]:
+    """``{table: {column: not_null}}`` for every ``CREATE TABLE raw.<table> (...)`` in the DDL."""
+    sql = re.sub(r"--[^\n]*", "", sql)
+    tables = {}
+    for match in re.finditer(r"CREATE TABLE (?:IF NOT EXISTS )?raw\.(\w+)\s*\((.*?)\);", sql, re.S | re.I):
+        columns = {}
+        for line in match.group(2).split(",\n"):
+            line = line.strip()
+            if not line or re.match(r"(PRIMARY|UNIQUE|CHECK|CONSTRAINT|FOREIGN)\b", line, re.I):
+                continue
+            name = line.split()[0].strip('"')
+            columns[name] = bool(re.search(r"\bNOT\s+NULL\b", line, re.I))
+        tables[match.group(1)] = columns
+    return tables
+
+
+RAW_DDL = parse_raw_ddl(RAW_SCHEMA_SQL.read_text())
+
+
+def expectations_of(suite: str, type_: str, severity: str | None = None) -> list[dict]:
+    return [
+        e
+        for e in read_suite_json(suite)["expectations"]
+        if e["type"] == type_ and (severity is None or e["meta"]["severity"] == severity)
+    ]
+
+
+def required_columns(suite: str) -> list[str]:
+    (present,) = [
+        e for e in expectations_of(suite, "expect_table_columns_to_match_set", "critical")
+        if e["kwargs"]["exact_match"] is False
+    ]
+    return present["kwargs"]["column_set"]
+
+
+def test_the_ddl_parser_reads_the_raw_schema():
+    assert set(RAW_SUITES.values()) <= set(RAW_DDL)
+    assert RAW_DDL["price_facts"]["price_per_mtok"] is True
+    assert RAW_DDL["price_facts"]["usd_per_mtok"] is False
+
+
+def test_every_gated_table_has_a_suite():
+    assert set(ALL_SUITES) <= set(runner.suite_names())
+
+
+@pytest.mark.parametrize("name", ALL_SUITES)
+def test_suite_loads_with_its_full_count(name):
+    data = read_suite_json(name)
+    suite = load_suite(name)
+    assert len(suite.expectations) == len(data["expectations"]) > 0
+    assert suite.name == name
+    assert suite.meta["table"]
+    for expectation in suite.expectations:
+        assert expectation.meta["severity"] in ("critical", "warning")
+        assert expectation.severity.value == expectation.meta["severity"]
+        assert expectation.meta.get("description"), f"{expectation.expectation_type} has no description"
+
+
+@pytest.mark.parametrize("name", ALL_SUITES)
+def test_suite_has_the_baseline_critical_checks(name):
+    (count,) = expectations_of(name, "expect_table_row_count_to_be_between", "critical")
+    assert count["kwargs"]["min_value"] >= 1
+    required = required_columns(name)
+    assert len(required) == len(set(required))
+    assert set(read_suite_json(name)["meta"]["row_id_columns"]) <= set(required)
+
+
+@pytest.mark.parametrize("name", ALL_SUITES)
+def test_every_column_named_by_an_expectation_is_a_required_column(name):
+    required = set(required_columns(name))
+    for expectation in read_suite_json(name)["expectations"]:
+        kwargs = expectation["kwargs"]
+        named = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
+        named += kwargs.get("column_list", [])
+        condition = kwargs.get("row_condition")
+        if condition:
+            named.append(condition["column"]["name"])
+        assert set(named) <= required, f"{expectation['type']} names {set(named) - required}"
+
+
+@pytest.mark.parametrize(("suite", "table"), RAW_SUITES.items())
+def test_raw_suite_columns_match_the_raw_ddl(suite, table):
+    ddl = RAW_DDL[table]
+    for expectation in expectations_of(suite, "expect_table_columns_to_match_set"):
+        assert sorted(expectation["kwargs"]["column_set"]) == sorted(ddl), (
+            f"{suite}.json and raw.{table} in warehouse/raw_schema.sql have drifted apart"
+        )
+    # exactly the DDL's NOT NULL columns get an unconditional critical not-null expectation
+    not_null = {
+        e["kwargs"]["column"]
+        for e in expectations_of(suite, "expect_column_values_to_not_be_null", "critical")
+        if "row_condition" not in e["kwargs"]
+    }
+    assert not_null == {column for column, required in ddl.items() if required}
+
+
+@pytest.mark.parametrize("suite", MART_COLUMNS)
+def test_mart_suite_columns_are_the_agreed_ones(suite):
+    assert sorted(required_columns(suite)) == sorted(MART_COLUMNS[suite])
+
+
+@pytest.mark.skipif(not DBT_MARTS_YML.exists(), reason="dbt marts not built yet")
+@pytest.mark.parametrize("suite", MART_COLUMNS)
+def test_mart_suite_columns_match_the_dbt_contract(suite):
+    yaml = pytest.importorskip("yaml")
+    models = {m["name"]: m for m in yaml.safe_load(DBT_MARTS_YML.read_text())["models"]}
+    if suite not in models:
+        pytest.skip(f"{suite} not in the dbt marts yet")
+    assert sorted(required_columns(suite)) == sorted(c["name"] for c in models[suite]["columns"])
+
+
+@pytest.mark.parametrize("name", ALL_SUITES)
+def test_vocabularies_match_scrapers_records(name):
+    for expectation in expectations_of(name, "expect_column_values_to_be_in_set"):
+        column = expectation["kwargs"]["column"]
+        if column in VOCABULARIES:
+            assert expectation["meta"]["severity"] == "critical"
+            assert sorted(expectation["kwargs"]["value_set"]) == sorted(VOCABULARIES[column])
+
+
+@pytest.mark.parametrize("name", [s for s in ALL_SUITES if "price" in s])
+def test_price_suites_guard_every_price_dimension(name):
+    guarded = {e["kwargs"]["column"] for e in expectations_of(name, "expect_column_values_to_be_in_set", "critical")}
+    assert {"token_type", "service_tier", "modality", "currency"} <= guarded
+    bounds = expectations_of(name, "expect_column_values_to_be_between", "critical")
+    price = [e for e in bounds if e["kwargs"]["column"] == "price_per_mtok"]
+    assert price and price[0]["kwargs"]["min_value"] == 0 and price[0]["kwargs"]["max_value"] == 10_000
+
+
+# ------------------------------------------------------------------ load_suite refuses untrustworthy files
+
+
+def _write_suite(tmp_path: Path, monkeypatch, expectations: list[dict], name: str = "scratch") -> str:
+    (tmp_path / f"{name}.json").write_text(json.dumps({"name": name, "expectations": expectations}))
+    monkeypatch.setattr(runner, "SUITES_DIR", tmp_path)
+    return name
+
+
+GOOD = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}, "meta": {"severity": "critical"}}
+
+
+def test_a_valid_scratch_suite_loads(tmp_path, monkeypatch):
+    name = _write_suite(tmp_path, monkeypatch, [GOOD, {**GOOD, "meta": {"severity": "warning"}}])
+    assert len(load_suite(name).expectations) == 2
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ({**GOOD, "type": "expect_column_values_to_not_be_nul"}, "unknown expectation type"),
+        ({**GOOD, "kwargs": {"colum": "a"}}, "invalid configuration"),
+        ({**GOOD, "type": "expect_column_values_to_be_between", "kwargs": {"column": "a", "min_vale": 0}},
+         "invalid configuration"),
+        ({**GOOD, "meta": {}}, "meta.severity"),
+        ({**GOOD, "meta": {"severity": "fatal"}}, "meta.severity"),
+        ({**GOOD, "severity": "warning"}, "!= meta.severity"),
+        ({**GOOD, "kwarg": {}}, "unknown keys"),
+    ],
+)
+def test_load_suite_refuses_what_gx_would_drop_or_misread(tmp_path, monkeypatch, bad, message):
+    name = _write_suite(tmp_path, monkeypatch, [GOOD, bad])
+    with pytest.raises(SuiteError, match=re.escape(message)):
+        load_suite(name)
+
+
+def test_load_suite_checks_the_count_gx_loaded(tmp_path, monkeypatch):
+    """If GX drops an expectation silently however it gets past the per-expectation checks, the count catches it."""
+    name = _write_suite(tmp_path, monkeypatch, [GOOD, {**GOOD, "kwargs": {"column": "b"}}])
+    gx = runner._gx()
+
+    class DroppingSuite(gx.ExpectationSuite):
+        def __init__(self, *, expectations, **kwargs):
+            super().__init__(expectations=expectations[:-1], **kwargs)
+
+    class FakeGX:
+        ExpectationSuite = DroppingSuite
+
+    monkeypatch.setattr(runner, "_gx", lambda: FakeGX)
+    with pytest.raises(SuiteError, match="holds 2 expectations but GX loaded 1"):
+        load_suite(name)
+
+
+@pytest.mark.parametrize("name", ["../raw_price_facts", "Raw", "no_such_suite"])
+def test_suite_names_are_checked(name):
+    with pytest.raises(SuiteError):
+        load_suite(name)
+
+
+def test_suite_file_name_and_suite_name_agree(tmp_path, monkeypatch):
+    (tmp_path / "one.json").write_text(json.dumps({"name": "two", "expectations": [GOOD]}))
+    monkeypatch.setattr(runner, "SUITES_DIR", tmp_path)
+    with pytest.raises(SuiteError, match="'name' must be 'one'"):
+        load_suite("one")
