@@ -8,7 +8,7 @@ and every record carries its provenance (source, URL, fetch time, capture sha256
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -65,7 +65,7 @@ class _Record(BaseModel):
     def _utc(cls, value: datetime) -> datetime:
         if value.tzinfo is None:
             raise ValueError("fetched_at must be timezone-aware (UTC)")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
 
 class PriceFact(_Record):
@@ -104,7 +104,7 @@ class PriceFact(_Record):
         return value
 
     @model_validator(mode="after")
-    def _usd_matches_currency(self) -> "PriceFact":
+    def _usd_matches_currency(self) -> PriceFact:
         if self.currency == "USD" and self.usd_per_mtok != self.price_per_mtok:
             raise ValueError("a USD price must set usd_per_mtok equal to price_per_mtok")
         if self.currency != "USD" and self.usd_per_mtok is not None:
@@ -237,6 +237,6 @@ class ParseResult:
     def records(self) -> list[_Record]:
         return [*self.prices, *self.models, *self.capex, *self.performance, *self.usage, *self.disclosures]
 
-    def extend(self, other: "ParseResult") -> None:
+    def extend(self, other: ParseResult) -> None:
         for name in self.TABLES:
             getattr(self, name).extend(getattr(other, name))
