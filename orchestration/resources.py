@@ -8,7 +8,7 @@ import dagster as dg
 
 from costcurve.config import Settings, load_settings
 from scrapers.archive import RawArchive
-from scrapers.collect import Collected, collect
+from scrapers.collect import Collected, collect, reparse_unchanged
 from scrapers.http import HttpClient
 from scrapers.registry import Source
 from warehouse.connection import writer
@@ -44,6 +44,9 @@ class CostcurveResource(dg.ConfigurableResource):
             max_bytes=s.max_response_bytes,
         )
         return collect(source, day, archive, client=client)
+
+    def reparse_unchanged(self, source: Source, collected: Collected) -> None:
+        reparse_unchanged(source, RawArchive(Path(self.archive)), collected)
 
     @contextmanager
     def warehouse_writer(self):

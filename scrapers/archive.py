@@ -4,7 +4,8 @@ Layout under the archive root::
 
     objects/<sha[:2]>/<sha>.gz   one file per distinct capture (identical bodies are stored once)
     manifest.jsonl               one line per fetch: source_id, capture_key, url, fetched_at, http_status,
-                                 sha256, bytes, content_type, replayed
+                                 sha256, bytes, content_type, replayed, etag, last_modified
+                                 (a 304 line carries the sha256 of the capture it confirmed)
 
 The manifest is append-only; an identical fetch (same source, key, time and sha) is recorded once, so a
 replayed day that runs twice adds nothing. The archive sits behind this small class so that a later
@@ -35,10 +36,13 @@ class ManifestRow:
     bytes: int
     content_type: str
     replayed: bool
+    #: validators the server sent, for the next conditional GET (If-None-Match / If-Modified-Since)
+    etag: str | None = None
+    last_modified: str | None = None
 
     @property
     def identity(self) -> tuple:
-        return (self.source_id, self.capture_key, self.fetched_at, self.sha256)
+        return (self.source_id, self.capture_key, self.fetched_at, self.sha256, self.http_status)
 
 
 def sha256_hex(body: bytes) -> str:
@@ -97,13 +101,21 @@ class RawArchive:
         with open(self.manifest, encoding="utf-8") as fh:
             return [ManifestRow(**json.loads(line)) for line in fh if line.strip()]
 
+    def latest(self, source_id: str, capture_key: str) -> ManifestRow | None:
+        """The newest fetch of this capture that returned a body (not a 304), if any."""
+        rows = [
+            r for r in self.rows()
+            if r.source_id == source_id and r.capture_key == capture_key and r.http_status != 304
+        ]
+        return max(rows, key=lambda r: r.fetched_at) if rows else None
+
     def object_count(self) -> int:
         return sum(1 for _ in self.objects.glob("*/*.gz")) if self.objects.exists() else 0
 
 
 def _identity(line: str) -> tuple:
     row = json.loads(line)
-    return (row["source_id"], row["capture_key"], row["fetched_at"], row["sha256"])
+    return (row["source_id"], row["capture_key"], row["fetched_at"], row["sha256"], row["http_status"])
 
 
 def iso_utc(moment: datetime) -> str:

@@ -2,22 +2,26 @@
 
 This is the one path every source takes, so provenance, archiving and drift checks are uniform:
 fetch (or read the replay folder) -> store in the raw archive -> manifest row -> pure parse.
+Live fetches are conditional: a capture the server confirms unchanged (304) is neither stored nor
+parsed again; the loader carries its rows forward from the day it was parsed.
 """
 
 from __future__ import annotations
 
+import mimetypes
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from scrapers.archive import ManifestRow, RawArchive, iso_utc
 from scrapers.errors import CaptureMissingError, LayoutDriftError
-from scrapers.http import HttpClient
+from scrapers.http import HttpClient, Response
 from scrapers.records import CaptureMeta, ParseResult
-from scrapers.registry import Source
+from scrapers.registry import Source, Target
 
 #: replayed captures are stamped with the scheduled run time of their day, so re-runs are identical
 REPLAY_FETCH_TIME = time(6, 0, tzinfo=UTC)
+mimetypes.add_type("text/markdown", ".md")
 
 
 @dataclass
@@ -26,6 +30,8 @@ class Collected:
     partition_date: date
     fetches: list[ManifestRow] = field(default_factory=list)
     result: ParseResult = field(default_factory=ParseResult)
+    #: captures the server confirmed unchanged (304): not parsed again; their rows are carried forward
+    unchanged: list[ManifestRow] = field(default_factory=list)
 
 
 def replay_path(replay_dir: Path, day: date, source_id: str, key: str) -> Path:
@@ -49,27 +55,20 @@ def collect(
         raise ValueError("collect needs exactly one of replay_dir or client")
     collected = Collected(source.source_id, day)
     for target in source.targets:
-        if replay_dir is not None:
-            body, status, content_type, fetched_at = _replayed(source, target, day, replay_dir)
+        previous = None if client is None else archive.latest(source.source_id, target.key)
+        if client is None:
+            resp = _replayed(source, target, day, replay_dir)
         else:
-            resp = client.get(source.source_id, target.url)
-            body, status, content_type, fetched_at = resp.body, resp.status, resp.content_type, resp.fetched_at
-        sha = archive.put(body)
-        row = ManifestRow(
-            source_id=source.source_id,
-            capture_key=target.key,
-            url=target.url,
-            fetched_at=iso_utc(fetched_at),
-            http_status=status,
-            sha256=sha,
-            bytes=len(body),
-            content_type=content_type,
-            replayed=replay_dir is not None,
-        )
+            resp = client.get(source.source_id, target.url, headers=conditional_headers(previous))
+        if resp.status == 304 and previous is not None:
+            row = _manifest_row(source, target, resp, previous.sha256, replayed=False)
+            collected.unchanged.append(previous)
+        else:
+            row = _manifest_row(source, target, resp, archive.put(resp.body), replayed=client is None)
+            meta = CaptureMeta(source.source_id, target.url, resp.fetched_at, row.sha256, resp.content_type)
+            collected.result.extend(parse_capture(source, resp.body, meta))
         archive.record(row)
         collected.fetches.append(row)
-        meta = CaptureMeta(source.source_id, target.url, fetched_at, sha, content_type)
-        collected.result.extend(parse_capture(source, body, meta))
     return collected
 
 
@@ -81,9 +80,52 @@ def parse_capture(source: Source, body: bytes, meta: CaptureMeta) -> ParseResult
     return result
 
 
-def _replayed(source: Source, target, day: date, replay_dir: Path):
+def reparse_unchanged(source: Source, archive: RawArchive, collected: Collected) -> None:
+    """Parse the archived bodies of 304'd captures: needed when the warehouse has no rows to carry
+    forward (a fresh warehouse beside an old archive)."""
+    for previous in collected.unchanged:
+        meta = CaptureMeta(
+            source.source_id, previous.url, datetime.fromisoformat(previous.fetched_at), previous.sha256,
+            previous.content_type,
+        )
+        collected.result.extend(parse_capture(source, archive.get(previous.sha256), meta))
+    collected.unchanged = []
+
+
+def conditional_headers(previous: ManifestRow | None) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since from the last capture, so an unchanged page costs a 304."""
+    headers: dict[str, str] = {}
+    if previous is not None and previous.etag:
+        headers["If-None-Match"] = previous.etag
+    if previous is not None and previous.last_modified:
+        headers["If-Modified-Since"] = previous.last_modified
+    return headers
+
+
+def _replayed(source: Source, target: Target, day: date, replay_dir: Path) -> Response:
     path = replay_path(replay_dir, day, source.source_id, target.key)
     if not path.is_file():
         raise CaptureMissingError(source.source_id, target.url, f"no replay capture at {path}")
-    content_type = "application/json" if path.suffix == ".json" else "text/markdown"
-    return path.read_bytes(), 200, content_type, datetime.combine(day, REPLAY_FETCH_TIME)
+    return Response(
+        url=target.url,
+        status=200,
+        body=path.read_bytes(),
+        content_type=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+        fetched_at=datetime.combine(day, REPLAY_FETCH_TIME),
+    )
+
+
+def _manifest_row(source: Source, target: Target, resp: Response, sha: str, *, replayed: bool) -> ManifestRow:
+    return ManifestRow(
+        source_id=source.source_id,
+        capture_key=target.key,
+        url=target.url,
+        fetched_at=iso_utc(resp.fetched_at),
+        http_status=resp.status,
+        sha256=sha,
+        bytes=len(resp.body),
+        content_type=resp.content_type,
+        replayed=replayed,
+        etag=resp.etag,
+        last_modified=resp.last_modified,
+    )

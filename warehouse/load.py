@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 
 import duckdb
@@ -21,9 +21,15 @@ def load_source_day(
     partition_date: date,
     fetches: Sequence[ManifestRow],
     result: ParseResult,
+    carried: Sequence[str] = (),
+    before_commit: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Replace every raw row of ``source_id`` for ``partition_date`` with these, in one transaction.
 
+    ``carried`` are sha256s of captures the server confirmed unchanged (HTTP 304): their rows are copied
+    from the latest earlier day that loaded them, so the day is complete without parsing again.
+    ``before_commit`` is called with the number of records loaded (parsed plus carried, exclusions not
+    counted) before the transaction commits; raising there (a drift check) rolls the whole day back.
     Returns rows written per raw table. A re-run of the same day leaves the same rows, never duplicates.
     """
     ensure_raw_schema(con)
@@ -40,11 +46,24 @@ def load_source_day(
                 [source_id, partition_date],
             )
             counts[table] = _insert(con, table, frame, partition_date, loaded_at)
+            if table != "fetches":
+                counts[table] += _carry_forward(con, table, source_id, partition_date, carried, loaded_at)
+        if before_commit is not None:
+            before_commit(sum(n for t, n in counts.items() if t not in ("fetches", "parse_exclusions")))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     return counts
+
+
+def any_rows_for(con: duckdb.DuckDBPyConnection, source_id: str, shas: Sequence[str]) -> bool:
+    """Whether every one of these captures has rows in the warehouse to carry forward."""
+    ensure_raw_schema(con)
+    tables = [t for t in ParseResult.TABLES.values() if t != "parse_exclusions"]
+    union = " UNION ALL ".join(f"SELECT raw_sha256 FROM raw.{t} WHERE source_id = ?" for t in tables)
+    present = {row[0] for row in con.execute(f"SELECT DISTINCT raw_sha256 FROM ({union})", [source_id] * len(tables)).fetchall()}
+    return set(shas) <= present
 
 
 def previous_record_count(con: duckdb.DuckDBPyConnection, source_id: str, before: date) -> int | None:
@@ -66,6 +85,24 @@ def previous_record_count(con: duckdb.DuckDBPyConnection, source_id: str, before
         [source_id, before],
     ).fetchone()
     return None if row is None else int(row[0])
+
+
+def _carry_forward(con, table: str, source_id: str, day: date, shas: Sequence[str], loaded_at: datetime) -> int:
+    total = 0
+    for sha in shas:
+        total += con.execute(
+            f"""
+            INSERT INTO raw.{table}
+            SELECT * REPLACE (CAST(? AS DATE) AS partition_date, CAST(? AS TIMESTAMPTZ) AS loaded_at)
+            FROM raw.{table}
+            WHERE source_id = ? AND raw_sha256 = ? AND partition_date = (
+                SELECT max(partition_date) FROM raw.{table}
+                WHERE source_id = ? AND raw_sha256 = ? AND partition_date < ?
+            )
+            """,
+            [day, loaded_at, source_id, sha, source_id, sha, day],
+        ).fetchone()[0]
+    return total
 
 
 def _fetch_row(row: ManifestRow) -> dict:

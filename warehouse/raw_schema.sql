@@ -14,6 +14,8 @@ CREATE TABLE IF NOT EXISTS raw.fetches (
     bytes          BIGINT NOT NULL,
     content_type   VARCHAR,
     replayed       BOOLEAN NOT NULL,
+    etag           VARCHAR,
+    last_modified  VARCHAR,
     loaded_at      TIMESTAMPTZ NOT NULL
 );
 

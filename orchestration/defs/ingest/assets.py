@@ -8,7 +8,7 @@ from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
 from orchestration.resources import CostcurveResource
 from scrapers.drift import check_record_count
 from scrapers.registry import SOURCES, Source
-from warehouse.load import load_source_day, previous_record_count
+from warehouse.load import any_rows_for, load_source_day, previous_record_count
 
 
 def ingest_asset(source: Source) -> dg.AssetsDefinition:
@@ -26,9 +26,7 @@ def ingest_asset(source: Source) -> dg.AssetsDefinition:
         day = date.fromisoformat(context.partition_key)
         collected = costcurve.collect(source, day)
         with costcurve.warehouse_writer() as con:
-            previous = previous_record_count(con, source.source_id, day)
-            check_record_count(source.source_id, source.targets[0].url, len(collected.result), previous)
-            counts = load_source_day(con, source.source_id, day, collected.fetches, collected.result)
+            counts = _load(con, source, day, collected, costcurve)
         context.log.info(f"{source.source_id} {day}: {counts}")
         return dg.MaterializeResult(
             metadata={
@@ -41,6 +39,23 @@ def ingest_asset(source: Source) -> dg.AssetsDefinition:
         )
 
     return _ingest
+
+
+def _load(con, source: Source, day: date, collected, costcurve: CostcurveResource) -> dict[str, int]:
+    """Drift-check and load the day. Captures confirmed unchanged (304) are carried forward from the
+    warehouse, or parsed from the archive when the warehouse has nothing to carry."""
+    carried = [row.sha256 for row in collected.unchanged]
+    if carried and not any_rows_for(con, source.source_id, carried):
+        costcurve.reparse_unchanged(source, collected)
+        carried = []
+    previous = previous_record_count(con, source.source_id, day)
+
+    def drift_check(loaded: int) -> None:
+        check_record_count(source.source_id, source.targets[0].url, loaded, previous)
+
+    return load_source_day(
+        con, source.source_id, day, collected.fetches, collected.result, carried, before_commit=drift_check
+    )
 
 
 ingest_assets = [ingest_asset(source) for source in SOURCES.values()]

@@ -144,3 +144,30 @@ def test_previous_record_count_reads_the_latest_earlier_day(tmp_path):
         assert previous_record_count(con, "anthropic", DAY) == 3
         assert previous_record_count(con, "anthropic", date(2026, 11, 19)) == 1
         assert previous_record_count(con, "openrouter_models", DAY) is None
+
+
+def test_unchanged_capture_carries_its_rows_forward(tmp_path):
+    with writer(tmp_path / "w.duckdb") as con:
+        load_source_day(con, "anthropic", date(2026, 11, 19), [fetch_row()], result(fact("m1", "input", "5")))
+        counts = load_source_day(con, "anthropic", DAY, [fetch_row()], ParseResult(), carried=["a" * 64])
+        again = load_source_day(con, "anthropic", DAY, [fetch_row()], ParseResult(), carried=["a" * 64])
+        rows = con.execute(
+            "SELECT partition_date, model_id, price_per_mtok, fetched_at FROM raw.price_facts ORDER BY 1"
+        ).fetchall()
+    assert counts["price_facts"] == 1 and counts["parse_exclusions"] == 1 and again == counts
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        (date(2026, 11, 19), "m1", Decimal("5")),
+        (DAY, "m1", Decimal("5")),
+    ]
+    assert rows[0][3] == rows[1][3]  # provenance still points at the capture that was parsed
+
+
+def test_a_failing_pre_commit_check_rolls_the_day_back(tmp_path):
+    def refuse(loaded: int) -> None:
+        raise ValueError(f"only {loaded} records")
+
+    with writer(tmp_path / "w.duckdb") as con:
+        load_source_day(con, "anthropic", DAY, [fetch_row()], result(fact("m1", "input", "5"), fact("m1", "output", "25")))
+        with pytest.raises(ValueError, match="only 1 records"):
+            load_source_day(con, "anthropic", DAY, [fetch_row()], result(fact("m1", "input", "4")), before_commit=refuse)
+        assert con.execute("SELECT count(*) FROM raw.price_facts").fetchone()[0] == 2
