@@ -17,8 +17,11 @@ import duckdb
 from alerts.events import AlertEvent, event_id
 from alerts.rules import PriceCutRule, Rule
 
-#: What identifies "the same price" across rows of fct_price_history.
-PRICE_KEY = ("source_id", "provider_id", "model_id", "token_type", "service_tier", "context_band", "modality")
+#: What identifies "the same price" across rows of fct_price_history (its series key: a page that
+#: publishes USD and EUR prices has two series).
+PRICE_KEY = (
+    "source_id", "provider_id", "model_id", "token_type", "service_tier", "context_band", "modality", "currency"
+)
 
 _CENT = Decimal("0.01")
 
@@ -47,15 +50,13 @@ def evaluate_price_cut(con: duckdb.DuckDBPyConnection, rule: PriceCutRule, as_of
     """Price drops of at least ``rule.threshold_pct`` percent versus the previous row of the same key.
 
     The previous row is found over all history up to ``as_of``; only the *new* row must fall inside the
-    lookback window. Prices compare in their own currency; if the currency changed between the two
-    rows, they compare in USD, and not at all when either USD value is unknown.
+    lookback window. Prices compare in their own currency (a USD and a EUR price are two series).
     """
     window_start = as_of - timedelta(days=rule.lookback_days - 1) if rule.lookback_days else None
     key_list = ", ".join(PRICE_KEY)
     sql = f"""
         WITH ordered AS (
-            SELECT {key_list}, currency, price_per_mtok, usd_per_mtok, valid_from,
-                   lag(currency)       OVER w AS prev_currency,
+            SELECT {key_list}, price_per_mtok, usd_per_mtok, valid_from,
                    lag(price_per_mtok) OVER w AS prev_price_per_mtok,
                    lag(usd_per_mtok)   OVER w AS prev_usd_per_mtok,
                    lag(valid_from)     OVER w AS prev_valid_from
@@ -82,12 +83,8 @@ def evaluate_price_cut(con: duckdb.DuckDBPyConnection, rule: PriceCutRule, as_of
 
 
 def _price_cut_event(rule: PriceCutRule, as_of: date, row: dict) -> AlertEvent | None:
-    if row["currency"] == row["prev_currency"]:
-        old, new, unit, basis = row["prev_price_per_mtok"], row["price_per_mtok"], row["currency"], "price_per_mtok"
-    elif row["usd_per_mtok"] is not None and row["prev_usd_per_mtok"] is not None:
-        old, new, unit, basis = row["prev_usd_per_mtok"], row["usd_per_mtok"], "USD", "usd_per_mtok"
-    else:
-        return None
+    # currency is part of the series key, so both rows are in the same currency
+    old, new, unit = row["prev_price_per_mtok"], row["price_per_mtok"], row["currency"]
     if old is None or new is None or old <= 0 or new >= old:
         return None
     change_pct = (new - old) / old * 100  # negative for a cut
@@ -106,7 +103,7 @@ def _price_cut_event(rule: PriceCutRule, as_of: date, row: dict) -> AlertEvent |
     data = {
         "old": _side(row, "prev_", row["prev_valid_from"]),
         "new": _side(row, "", occurred_at),
-        "compared_on": basis,
+        "compared_on": "price_per_mtok",
         "change_pct": float(rounded),
         "threshold_pct": float(rule.threshold_pct),
     }
@@ -126,7 +123,7 @@ def _side(row: dict, prefix: str, valid_from: date) -> dict:
     usd = row[f"{prefix}usd_per_mtok"]
     return {
         "price_per_mtok": str(row[f"{prefix}price_per_mtok"]),
-        "currency": row[f"{prefix}currency"],
+        "currency": row["currency"],
         "usd_per_mtok": None if usd is None else str(usd),
         "valid_from": valid_from.isoformat(),
     }

@@ -10,6 +10,9 @@ import importlib
 from dataclasses import dataclass
 from types import ModuleType
 
+#: the prose of a provider's page is never republished; the prices on it are facts
+PAGE_TERMS = "{name} website terms; prices are facts, the page's prose is not republished"
+
 
 @dataclass(frozen=True)
 class Target:
@@ -22,7 +25,7 @@ class Target:
 @dataclass(frozen=True)
 class Source:
     source_id: str
-    kind: str  # pricing_page | model_api | filing | dataset
+    kind: str  # pricing_page | model_api | filing | dataset | usage | curated
     targets: tuple[Target, ...]
     parser_module: str
     format: str
@@ -31,58 +34,145 @@ class Source:
     cadence: str = "daily"
     licence: str = ""
     citation: str = ""
+    #: what the source gives, for the README's coverage table
+    extracts: str = ""
 
     @property
     def parser(self) -> ModuleType:
         return importlib.import_module(self.parser_module)
 
 
-def _sec_targets() -> tuple[Target, ...]:
-    from scrapers.sources import sec_capex
-
-    return tuple(
-        Target(key=f"CIK{spec['cik']:010d}-{tag}.json", url=sec_capex.concept_url(spec["cik"], tag))
-        for spec in sec_capex.COMPANIES.values()
-        for tag in spec["tags"]
+def _page(source_id: str, name: str, url: str, key: str, fmt: str, extracts: str, citation: str,
+          writes: tuple[str, ...] = ("price_facts",)) -> Source:
+    return Source(
+        source_id=source_id,
+        kind="pricing_page",
+        targets=(Target(key, url),),
+        parser_module=f"scrapers.sources.{source_id}",
+        format=fmt,
+        writes=writes,
+        licence=PAGE_TERMS.format(name=name),
+        citation=citation,
+        extracts=extracts,
     )
 
 
-def _build() -> dict[str, Source]:
-    sources = [
-        Source(
-            source_id="anthropic",
-            kind="pricing_page",
-            targets=(Target("pricing.md", "https://platform.claude.com/docs/en/about-claude/pricing.md"),),
-            parser_module="scrapers.sources.anthropic",
-            format="markdown",
-            licence="Anthropic website terms; prices are facts, the page's prose is not republished",
-            citation="Source: Anthropic pricing (platform.claude.com/docs/en/about-claude/pricing)",
-        ),
-        Source(
-            source_id="openrouter_models",
-            kind="model_api",
-            targets=(Target("models.json", "https://openrouter.ai/api/v1/models"),),
-            parser_module="scrapers.sources.openrouter_models",
-            format="json",
-            writes=("price_facts", "model_attributes"),
-            licence="OpenRouter API terms",
-            citation="Source: OpenRouter models API (openrouter.ai/api/v1/models)",
-        ),
-        Source(
-            source_id="sec_capex",
-            kind="filing",
-            targets=_sec_targets(),
-            parser_module="scrapers.sources.sec_capex",
-            format="json",
-            writes=("capex_facts",),
-            licence="US public domain (SEC EDGAR)",
-            citation="Source: SEC EDGAR XBRL company concepts (data.sec.gov)",
-        ),
-    ]
-    return {source.source_id: source for source in sources}
+def _dataset(source_id: str, url: str, key: str, fmt: str, licence: str, extracts: str, citation: str,
+             writes: tuple[str, ...] = ("price_facts",), cadence: str = "daily") -> Source:
+    return Source(
+        source_id=source_id,
+        kind="dataset",
+        targets=(Target(key, url),),
+        parser_module=f"scrapers.sources.{source_id}",
+        format=fmt,
+        writes=writes,
+        cadence=cadence,
+        licence=licence,
+        citation=citation,
+        extracts=extracts,
+    )
 
 
-SOURCES: dict[str, Source] = _build()
+def _sec_targets() -> tuple[Target, ...]:
+    from scrapers.sources import sec_capex
+
+    return tuple(Target(key, url) for key, url in sec_capex.targets())
+
+
+PAGES = [
+    _page("anthropic", "Anthropic", "https://platform.claude.com/docs/en/about-claude/pricing.md", "pricing.md",
+          "markdown", "input, 5m/1h cache writes, cache hits, output; batch tier; <=200k/>200k long-context bands",
+          "Source: Anthropic pricing (platform.claude.com/docs/en/about-claude/pricing)"),
+    _page("openai", "OpenAI", "https://developers.openai.com/api/docs/pricing.md", "pricing.md", "markdown",
+          "text tokens: standard, batch, flex, priority tiers; cached input; long-context bands",
+          "Source: OpenAI API pricing (developers.openai.com/api/docs/pricing)"),
+    _page("gemini", "Google", "https://ai.google.dev/gemini-api/docs/pricing.md.txt", "pricing.md", "markdown",
+          "paid tier; <=200k/>200k bands; per-modality input; batch; context caching; dated future prices",
+          "Source: Google Gemini API pricing (ai.google.dev/gemini-api/docs/pricing)"),
+    _page("deepseek", "DeepSeek", "https://api-docs.deepseek.com/quick_start/pricing", "pricing.html", "html",
+          "cache hit / cache miss / output per alias (deepseek-chat, deepseek-reasoner) with the model version",
+          "Source: DeepSeek API docs, Models & Pricing (api-docs.deepseek.com/quick_start/pricing)",
+          writes=("price_facts", "model_attributes")),
+    _page("deepseek_zh", "DeepSeek", "https://api-docs.deepseek.com/zh-cn/quick_start/pricing", "pricing.html",
+          "html", "as deepseek, in CNY (stored as CNY, not converted)",
+          "Source: DeepSeek API docs (zh-cn), Models & Pricing (api-docs.deepseek.com/zh-cn/quick_start/pricing)",
+          writes=("price_facts", "model_attributes")),
+    _page("groq", "Groq", "https://groq.com/pricing", "pricing.html", "html",
+          "input/output per model, cached input, published speed (tokens/s)",
+          "Source: Groq pricing (groq.com/pricing)", writes=("price_facts", "performance_facts")),
+    _page("fireworks", "Fireworks", "https://docs.fireworks.ai/serverless/pricing.md", "pricing.md", "markdown",
+          "per-model input/cached/output, priority and batch where shown, parameter-size buckets",
+          "Source: Fireworks serverless pricing (docs.fireworks.ai/serverless/pricing)"),
+    _page("xai", "xAI", "https://docs.x.ai/developers/pricing.md", "pricing.md", "markdown",
+          "input, cached input, output; long-context bands",
+          "Source: xAI API pricing (docs.x.ai/developers/pricing)"),
+    _page("moonshot", "Moonshot AI", "https://platform.moonshot.ai/docs/pricing/chat.md", "pricing.md",
+          "markdown", "cache hit / cache miss / output, context-size bands; USD or CNY as published",
+          "Source: Moonshot AI pricing (platform.moonshot.ai/docs/pricing/chat)"),
+    _page("minimax", "MiniMax", "https://platform.minimax.io/docs/guides/pricing.md", "pricing.md", "markdown",
+          "text models: input, output, cache read and write",
+          "Source: MiniMax pay-as-you-go pricing (platform.minimax.io)"),
+    _page("cohere", "Cohere", "https://cohere.com/pricing", "pricing.md", "markdown",
+          "generative models input/output; embed input",
+          "Source: Cohere pricing (cohere.com/pricing)"),
+    _page("perplexity", "Perplexity", "https://docs.perplexity.ai/getting-started/pricing.md", "pricing.md",
+          "markdown", "Sonar models input/output, reasoning tokens",
+          "Source: Perplexity API pricing (docs.perplexity.ai/getting-started/pricing)"),
+    _page("mistral", "Mistral AI", "https://mistral.ai/pricing", "pricing.md", "markdown",
+          "2024 docs layout only (the live page renders in the browser): input/output in USD and EUR",
+          "Source: Mistral AI pricing (2024 docs layout)"),
+]
+
+DATASETS = [
+    _dataset("genai_prices", "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json",
+             "data_v2.json", "json", "MIT (pydantic/genai-prices)",
+             "prices per provider and model; tiered prices as context bands; dated price changes",
+             "Source: pydantic/genai-prices (github.com/pydantic/genai-prices)",
+             writes=("price_facts", "model_attributes")),
+    _dataset("llm_prices", "https://www.llm-prices.com/historical-v1.json", "historical-v1.json", "json",
+             "no licence stated; prices are facts", "from_date/to_date price intervals",
+             "Source: LLM prices by Simon Willison (llm-prices.com)"),
+    _dataset("litellm", "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json",
+             "model_prices_and_context_window.json", "json", "MIT (BerriAI/litellm)",
+             "per-token costs incl. _batches/_flex/_priority tiers and _above_Nk bands",
+             "Source: LiteLLM model cost map (github.com/BerriAI/litellm)"),
+    _dataset("litellm_history", "https://github.com/RoCry/llm-api-price/commits/main/model_prices_and_context_window.json",
+             "litellm_price_history_changepoints.csv", "csv", "derived from MIT data (BerriAI/litellm)",
+             "dated change points of the LiteLLM cost map (first-seen dates)",
+             "Source: LiteLLM cost map history via github.com/RoCry/llm-api-price (commit dates)",
+             cadence="replay only (derived from git history; no single URL to GET)"),
+    _dataset("models_dev", "https://models.dev/api.json", "api.json", "json", "MIT (sst/models.dev)",
+             "open_weights, release dates, per-provider costs",
+             "Source: models.dev (models.dev/api.json)", writes=("price_facts", "model_attributes")),
+]
+
+OTHERS = [
+    Source(
+        source_id="openrouter_models",
+        kind="model_api",
+        targets=(Target("models.json", "https://openrouter.ai/api/v1/models"),),
+        parser_module="scrapers.sources.openrouter_models",
+        format="json",
+        writes=("price_facts", "model_attributes"),
+        licence="OpenRouter API terms",
+        citation="Source: OpenRouter models API (openrouter.ai/api/v1/models)",
+        extracts="per-token prices to per 1M, cache read/write, :batch/:free tiers, hugging_face_id",
+    ),
+    Source(
+        source_id="sec_capex",
+        kind="filing",
+        targets=_sec_targets(),
+        parser_module="scrapers.sources.sec_capex",
+        format="json",
+        writes=("capex_facts",),
+        cadence="daily; fetched only when a new 10-Q/10-K appears (submissions endpoint)",
+        licence="US public domain (SEC EDGAR)",
+        citation="Source: SEC EDGAR XBRL company concepts (data.sec.gov)",
+        extracts="capex (and finance-lease principal) facts as filed, five hyperscalers",
+    ),
+]
+
+SOURCES: dict[str, Source] = {source.source_id: source for source in [*OTHERS, *PAGES, *DATASETS]}
 
 
 def get_source(source_id: str) -> Source:

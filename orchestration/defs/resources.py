@@ -1,5 +1,8 @@
 """Resources, from the environment (COSTCURVE_* variables; see .env.example)."""
 
+import sys
+from pathlib import Path
+
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
@@ -12,6 +15,7 @@ def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
             "costcurve": CostcurveResource.from_env(),
-            "dbt": DbtCliResource(project_dir=dbt_project),
+            # the venv's dbt, so definitions load without an activated virtualenv
+            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt"))),
         }
     )

@@ -1,20 +1,33 @@
 """SEC XBRL ``companyconcept`` JSON -> capex facts, kept exactly as filed.
 
-One capture is one company and one us-gaap tag (``/api/xbrl/companyconcept/CIK##########/us-gaap/<tag>.json``).
-Every fact is kept as filed: 10-Q values are year to date, and the same period recurs in later filings
-(with a different accession, fiscal year and often a ``frame``). Deriving discrete quarters and choosing
-one value per period are transformations, so they happen in dbt where they can be tested and changed
-without re-parsing; dropping "duplicates" here would lose the restatement trail.
+One capture is one filer (CIK) and one us-gaap tag (``/api/xbrl/companyconcept/CIK##########/us-gaap/<tag>.json``).
+Every fact is kept as filed: 10-Q cash-flow values are year to date (Q1, H1, 9M of the *fiscal* year), some
+filers add discrete three-month or trailing-twelve-month columns, and the same period recurs in later
+filings (with a different accession and filing ``fy``; the SEC puts ``frame`` on one of them). Deriving
+discrete quarters, placing periods on each company's fiscal calendar (dbt seed ``companies.csv``) and
+choosing one value per period are transformations, so they happen in dbt where they can be tested and
+changed without re-parsing; dropping "duplicates" here would lose the restatement trail.
 
-Which company and tags are read is explicit (``COMPANIES``), because capex is tagged differently across
-filers (Amazon uses ``PaymentsToAcquireProductiveAssets``) and a silent fallback would mix concepts.
-A capture for a CIK or tag not in the mapping is layout drift. Only USD facts become ``CapexFact``s;
-a fact in another unit is kept as an ``Exclusion``. Numbers are parsed straight to ``Decimal``.
+The company -> CIK -> tag mapping is explicit (``COMPANIES``), never "first tag that has data": capex is
+tagged differently across filers (Amazon files ``PaymentsToAcquireProductiveAssets``) and a silent fallback
+would mix concepts. Microsoft and Meta quote capex together with finance leases, so their
+``FinanceLeasePrincipalPayments`` is read as its own component (``finance_lease_principal``), never added
+in. Alphabet's history before the October 2015 reorganisation was filed by Google Inc. under its own CIK;
+that CIK is a ``predecessor`` of ``GOOGL`` with its own capture, and its facts carry ``company="GOOGL"``.
+A period filed under both CIKs is kept twice, as filed (the mart de-duplicates per company and period).
+
+``COMPANIES[ticker]`` keeps the shape the registry reads (``cik``, ``tags``); the predecessor CIK is only
+in ``targets()``, which lists every (capture_key, url) to fetch. Layout drift: a body that is not a
+companyconcept, a CIK or tag not in the mapping, a body whose CIK/tag contradicts the URL it was fetched
+from, a new fact key (strict model), or no USD fact at all. Facts in another unit and negative values
+(impossible for a payments concept; they would fail the raw gate and block the day) become
+``Exclusion``s. Numbers are parsed straight to ``Decimal``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -28,17 +41,34 @@ PARSER_VERSION = "1"
 TAXONOMY = "us-gaap"
 UNIT = "USD"
 
-#: Company -> SEC CIK and the us-gaap tags read for it. More companies are added here, explicitly.
+PPE = "PaymentsToAcquirePropertyPlantAndEquipment"
+PRODUCTIVE_ASSETS = "PaymentsToAcquireProductiveAssets"
+FINANCE_LEASE_PRINCIPAL = "FinanceLeasePrincipalPayments"
+
+#: Company (ticker) -> current filer CIK, the us-gaap tags read for it, the month its fiscal year ends
+#: (as in dbt's ``companies.csv``) and earlier CIKs that filed for the same business.
 COMPANIES: dict[str, dict] = {
-    "META": {"cik": 1326801, "tags": ["PaymentsToAcquirePropertyPlantAndEquipment"]},
+    "META": {"cik": 1326801, "tags": [PPE, FINANCE_LEASE_PRINCIPAL], "fiscal_year_end_month": 12},
+    "MSFT": {"cik": 789019, "tags": [PPE, FINANCE_LEASE_PRINCIPAL], "fiscal_year_end_month": 6},
+    "GOOGL": {
+        "cik": 1652044,
+        "tags": [PPE],
+        "fiscal_year_end_month": 12,
+        # Google Inc. filed until the Alphabet reorganisation (Alphabet's first 10-Q: Q3 2015).
+        "predecessors": [{"cik": 1288776, "name": "Google Inc.", "tags": [PPE]}],
+    },
+    "AMZN": {"cik": 1018724, "tags": [PRODUCTIVE_ASSETS], "fiscal_year_end_month": 12},
+    "ORCL": {"cik": 1341439, "tags": [PPE], "fiscal_year_end_month": 5},
 }
 
 #: Tag -> the ``CapexFact.component`` it measures.
 TAG_COMPONENTS: dict[str, str] = {
-    "PaymentsToAcquirePropertyPlantAndEquipment": "capex",
-    "PaymentsToAcquireProductiveAssets": "capex",
-    "FinanceLeasePrincipalPayments": "finance_lease_principal",
+    PPE: "capex",
+    PRODUCTIVE_ASSETS: "capex",
+    FINANCE_LEASE_PRINCIPAL: "finance_lease_principal",
 }
+
+_CONCEPT_URL = re.compile(r"/CIK(\d{10})/([^/]+)/([^/]+)\.json$")
 
 
 def concept_url(cik: int, tag: str) -> str:
@@ -51,8 +81,26 @@ def capture_key(cik: int, tag: str) -> str:
     return f"CIK{cik:010d}-{tag}.json"
 
 
+def filers() -> list[tuple[str, int, list[str]]]:
+    """Every (company, cik, tags) read: each company's current CIK, then its predecessors."""
+    rows = []
+    for company, spec in COMPANIES.items():
+        rows.append((company, spec["cik"], list(spec["tags"])))
+        rows.extend((company, old["cik"], list(old["tags"])) for old in spec.get("predecessors", ()))
+    return rows
+
+
+def targets() -> list[tuple[str, str]]:
+    """Every capture to fetch, as (capture_key, url): one per (CIK, tag), predecessor CIKs included."""
+    return [(capture_key(cik, tag), concept_url(cik, tag)) for _, cik, tags in filers() for tag in tags]
+
+
 def company_for_cik(cik: int) -> str | None:
-    return next((name for name, spec in COMPANIES.items() if spec["cik"] == cik), None)
+    return next((company for company, filer_cik, _ in filers() if filer_cik == cik), None)
+
+
+def tags_for_cik(cik: int) -> list[str]:
+    return next((tags for _, filer_cik, tags in filers() if filer_cik == cik), [])
 
 
 class Fact(BaseModel):
@@ -96,22 +144,27 @@ def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
     company = company_for_cik(concept.cik)
     if company is None:
         raise drift(f"CIK {concept.cik} ({concept.entityName}) is not in COMPANIES")
-    if concept.taxonomy != TAXONOMY or concept.tag not in COMPANIES[company]["tags"]:
-        raise drift(f"{concept.taxonomy}:{concept.tag} is not a tag mapped for {company}")
+    if concept.taxonomy != TAXONOMY or concept.tag not in tags_for_cik(concept.cik):
+        raise drift(f"{concept.taxonomy}:{concept.tag} is not a tag mapped for {company} (CIK {concept.cik})")
     if concept.tag not in TAG_COMPONENTS:
         raise drift(f"tag {concept.tag} has no component mapping")
+    fetched = _CONCEPT_URL.search(meta.url)
+    if fetched and (int(fetched[1]), fetched[2], fetched[3]) != (concept.cik, concept.taxonomy, concept.tag):
+        raise drift(f"body is CIK {concept.cik} {concept.taxonomy}:{concept.tag}, not what the URL asked for")
 
     provenance = meta.provenance(PARSER_VERSION)
     result = ParseResult()
     for unit, facts in concept.units.items():
         for fact in facts:
+            item = f"{concept.tag} {fact.start}..{fact.end} {fact.accn}"
             if unit != UNIT:
-                result.exclusions.append(Exclusion(
-                    **provenance,
-                    item=f"{concept.tag} {fact.start}..{fact.end} {fact.accn}",
-                    field=f"units.{unit}",
-                    reason=f"unit {unit!r} is not {UNIT}",
-                ))
+                reason, field = f"unit {unit!r} is not {UNIT}", f"units.{unit}"
+            elif fact.val < 0:
+                reason, field = f"negative value {fact.val} for a payments concept", "val"
+            else:
+                reason = None
+            if reason:
+                result.exclusions.append(Exclusion(**provenance, item=item, field=field, reason=reason))
                 continue
             result.capex.append(CapexFact(
                 **provenance,

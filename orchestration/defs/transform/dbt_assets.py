@@ -12,7 +12,23 @@ from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
 
 
 class CostcurveTranslator(DagsterDbtTranslator):
-    """Groups models by layer (staging / intermediate / marts) so the UI reads like the data flow."""
+    """Groups models by layer (staging / intermediate / marts) so the UI reads like the data flow, and
+    draws each staging model's lineage from the ingest assets of the sources it reads.
+
+    The raw tables are shared by many sources, so a dbt source table cannot name one upstream asset;
+    each staging model lists its source ids in ``meta.costcurve.source_ids`` and depends on
+    ``raw/<source_id>`` instead, which also makes the dbt step wait for ingestion.
+    """
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        source_ids = props.get("config", {}).get("meta", {}).get("costcurve", {}).get("source_ids")
+        if props.get("resource_type") != "model" or not source_ids:
+            return spec
+        deps = [dep for dep in spec.deps if dep.asset_key.path[0] != "raw"]
+        deps += [dg.AssetDep(dg.AssetKey(["raw", source_id])) for source_id in source_ids]
+        return spec.replace_attributes(deps=deps)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])

@@ -27,7 +27,7 @@ def test_a_20_percent_cut_fires_with_a_complete_event(warehouse, make_history):
     assert event.occurred_at == date(2025, 6, 8)
     assert event.subject == {
         "source_id": "litellm", "provider_id": "openai", "model_id": "gpt-test", "token_type": "input",
-        "service_tier": "standard", "context_band": "all", "modality": "text",
+        "service_tier": "standard", "context_band": "all", "modality": "text", "currency": "USD",
     }
     assert event.data["change_pct"] == -20.0
     assert event.data["old"] == {
@@ -100,19 +100,15 @@ def test_a_cut_after_a_rise_compares_with_the_row_just_before(warehouse, make_hi
     assert event.data["change_pct"] == -20.0
 
 
-def test_currency_change_compares_usd_and_skips_when_usd_unknown(warehouse, make_history):
+def test_two_currencies_are_two_series_never_compared(warehouse, make_history):
     rows = (
-        make_history([("2025-05-01", "10")], model_id="m1")
-        + make_history([("2025-06-08", "56")], currency="CNY", usd=["7.7"], model_id="m1")
-        + make_history([("2025-05-01", "10")], model_id="m2")
-        + make_history([("2025-06-08", "1")], currency="CNY", model_id="m2")  # usd unknown
+        make_history([("2025-05-01", "10"), ("2025-06-08", "7")], model_id="m1")  # USD: a 30% cut
+        + make_history([("2025-05-01", "9.5"), ("2025-06-08", "9.5")], currency="EUR", model_id="m1")
     )
     con = warehouse(rows)
     (event,) = evaluate(con, [rule()], AS_OF)
-    assert event.subject["model_id"] == "m1"
-    assert event.data["compared_on"] == "usd_per_mtok"
-    assert event.data["change_pct"] == -23.0
-
+    assert event.subject["currency"] == "USD"
+    assert event.data["change_pct"] == -30.0
 
 def test_event_ids_are_stable_and_distinct_per_key(warehouse, make_history):
     rows = make_history([("2025-05-01", "10"), ("2025-06-08", "8")], token_type="input") + make_history(

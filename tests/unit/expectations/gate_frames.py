@@ -24,14 +24,14 @@ MART_DDL = {
         source_id VARCHAR NOT NULL, source_url VARCHAR, raw_sha256 VARCHAR, parser_version VARCHAR,
         provider_id VARCHAR NOT NULL, model_id VARCHAR NOT NULL, model_name VARCHAR,
         token_type VARCHAR NOT NULL, service_tier VARCHAR NOT NULL, context_band VARCHAR NOT NULL,
-        modality VARCHAR NOT NULL, currency VARCHAR NOT NULL, price_per_mtok DECIMAL(18, 9) NOT NULL,
-        usd_per_mtok DECIMAL(18, 9), unit_as_published VARCHAR, raw_value VARCHAR, valid_from DATE,
-        valid_to DATE""",
+        modality VARCHAR NOT NULL, currency VARCHAR NOT NULL, price_per_mtok DECIMAL(38, 18) NOT NULL,
+        usd_per_mtok DECIMAL(38, 18), unit_as_published VARCHAR, raw_value VARCHAR, valid_from DATE,
+        valid_to DATE, valid_from_basis VARCHAR""",
     "fct_price_history": """
         price_history_id VARCHAR NOT NULL, source_id VARCHAR NOT NULL, provider_id VARCHAR NOT NULL,
         model_id VARCHAR NOT NULL, token_type VARCHAR NOT NULL, service_tier VARCHAR NOT NULL,
         context_band VARCHAR NOT NULL, modality VARCHAR NOT NULL, currency VARCHAR NOT NULL,
-        price_per_mtok DECIMAL(18, 9) NOT NULL, usd_per_mtok DECIMAL(18, 9), valid_from DATE NOT NULL,
+        price_per_mtok DECIMAL(38, 18) NOT NULL, usd_per_mtok DECIMAL(38, 18), valid_from DATE NOT NULL,
         valid_to DATE, is_current BOOLEAN NOT NULL, first_observed_at TIMESTAMPTZ NOT NULL,
         last_observed_at TIMESTAMPTZ NOT NULL, observation_count INTEGER NOT NULL""",
     "fct_capex_quarterly": """
@@ -166,14 +166,151 @@ def raw_fetch_rows(n: int = 3) -> list[dict]:
     ]
 
 
-SERIES_KEY = ("source_id", "provider_id", "model_id", "token_type", "service_tier", "context_band", "modality")
+PERFORMANCE_METRICS = (
+    ("latency_ms", "ms", Decimal("412.5")),
+    ("latency_ms_p50", "ms", Decimal("380")),
+    ("time_to_first_token_ms", "ms", Decimal("210.25")),
+    ("uptime_pct", "%", Decimal("99.7")),
+)
+
+
+def raw_performance_rows() -> list[dict]:
+    """Groq speeds (no quantization) and OpenRouter endpoint stats for one model served at two quantizations."""
+    groq = _provenance("groq", "https://groq.com/pricing")
+    rows = [
+        {
+            **groq,
+            "provider_id": "groq",
+            "model_id": model_id,
+            "model_name": name,
+            "metric": "output_tokens_per_second",
+            "value": Decimal(speed),
+            "unit": "tokens/s",
+            "quantization": None,
+            "raw_value": f"{speed} TPS",
+        }
+        for model_id, name, speed in [
+            ("llama-3.3-70b-versatile", "Llama 3.3 70B Versatile", 394),
+            ("llama-3.1-8b-instant", "Llama 3.1 8B Instant", 840),
+            ("openai/gpt-oss-120b", "GPT OSS 120B", 500),
+        ]
+    ]
+    endpoints = _provenance("openrouter_endpoints", "https://openrouter.ai/api/v1/models/deepseek/deepseek-r1/endpoints")
+    for quantization in ("fp8", "bf16"):
+        for metric, unit, value in PERFORMANCE_METRICS:
+            rows.append(
+                {
+                    **endpoints,
+                    "provider_id": "deepinfra",
+                    "model_id": "deepseek-r1",
+                    "model_name": "DeepSeek R1",
+                    "metric": metric,
+                    "value": value - (Decimal("0.5") if quantization == "bf16" else 0),
+                    "unit": unit,
+                    "quantization": quantization,
+                    "raw_value": str(value),
+                }
+            )
+    return rows
+
+
+OPENROUTER_CITATION = "Source: OpenRouter rankings (openrouter.ai/rankings)"
+
+
+def raw_usage_rows() -> list[dict]:
+    """Two days of OpenRouter rankings: ranked models plus the unranked long tail (``other``)."""
+    rows = []
+    for days_back in (1, 2):
+        usage_date = DAY - timedelta(days=days_back)
+        models = [
+            ("anthropic/claude-4.5-sonnet-20250929", "claude-sonnet-4-5", "anthropic", 1),
+            ("google/gemini-2.5-flash", "gemini-2.5-flash", "google", 2),
+            ("x-ai/grok-code-fast-1", "grok-code-fast-1", "x-ai", 3),
+            ("other", "other", "other", None),
+        ]
+        for source_model_id, model_id, creator, rank in models:
+            total = 1_000_000_000_000 // (rank or 8) + days_back  # HUGEINT: beyond 32 bits
+            rows.append(
+                {
+                    **_provenance("openrouter_rankings", "https://openrouter.ai/rankings"),
+                    "usage_date": usage_date,
+                    "source_model_id": source_model_id,
+                    "model_id": model_id,
+                    "creator": creator,
+                    "rank": rank,
+                    "total_tokens": total,
+                    "prompt_tokens": total * 9 // 10 if rank else None,
+                    "completion_tokens": total - total * 9 // 10 if rank else None,
+                    "share_of_daily_tokens": Decimal(1) / Decimal(rank or 8),
+                    "as_of": DAY - timedelta(days=1),
+                    "citation": OPENROUTER_CITATION,
+                }
+            )
+    return rows
+
+
+def raw_disclosure_rows() -> list[dict]:
+    """Curated served-token figures; one has no period start (a point-in-time run rate)."""
+    curated = _provenance("throughput_disclosures", "https://costcurve.example/curated/throughput_disclosures.yaml")
+    return [
+        {
+            **curated,
+            "company": "google",
+            "metric": "tokens_processed_per_month",
+            "value": Decimal("480000000000000"),
+            "unit": "tokens/month",
+            "period_start": date(2025, 4, 1),
+            "period_end": date(2025, 4, 30),
+            "disclosed_on": date(2025, 5, 20),
+            "disclosure_url": "https://blog.google/technology/ai/io-2025-keynote/",
+            "note": "I/O 2025 keynote",
+        },
+        {
+            **curated,
+            "company": "microsoft",
+            "metric": "tokens_processed_per_quarter",
+            "value": Decimal("100000000000000"),
+            "unit": "tokens/quarter",
+            "period_start": date(2025, 1, 1),
+            "period_end": date(2025, 3, 31),
+            "disclosed_on": date(2025, 4, 30),
+            "disclosure_url": "https://www.microsoft.com/en-us/investor/events/fy-2025/earnings-fy-2025-q3",
+            "note": None,
+        },
+        {
+            **curated,
+            "company": "google",
+            "metric": "tokens_processed_per_month",
+            "value": Decimal("980000000000000"),
+            "unit": "tokens/month",
+            "period_start": None,
+            "period_end": date(2025, 7, 23),
+            "disclosed_on": date(2025, 7, 23),
+            "disclosure_url": "https://abc.xyz/investor/",
+            "note": "run rate as of the Q2 2025 earnings call",
+        },
+    ]
+
+
+def raw_exclusion_rows() -> list[dict]:
+    return [
+        {**_provenance(), "item": "openrouter/auto", "field": "pricing.prompt", "reason": "dynamic price (-1)"},
+        {**_provenance(), "item": "google/gemini-2.5-flash-image", "field": "pricing.image",
+         "reason": "per-image price: no token type for it"},
+        {**_provenance("groq", "https://groq.com/pricing"), "item": "whisper-large-v3", "field": "Current Speed",
+         "reason": "no speed published ('-')"},
+    ]
+
+
+SERIES_KEY = (
+    "source_id", "provider_id", "model_id", "token_type", "service_tier", "context_band", "modality", "currency"
+)
 
 
 def observation_rows(n: int = 10) -> list[dict]:
     rows = []
     for i in range(n):
         row = {k: v for k, v in raw_price_rows(n)[i].items() if k not in ("partition_date", "loaded_at")}
-        row.pop("valid_from_basis")
         row["observed_date"] = DAY
         row["observation_id"] = sha("|".join(str(row[k]) for k in (*SERIES_KEY, "observed_date")))
         rows.append(row)
@@ -257,11 +394,17 @@ ROWS = {
     "raw_model_attributes": ("raw.model_attributes", raw_model_rows),
     "raw_capex_facts": ("raw.capex_facts", raw_capex_rows),
     "raw_fetches": ("raw.fetches", raw_fetch_rows),
+    "raw_performance_facts": ("raw.performance_facts", raw_performance_rows),
+    "raw_usage_facts": ("raw.usage_facts", raw_usage_rows),
+    "raw_throughput_disclosures": ("raw.throughput_disclosures", raw_disclosure_rows),
+    "raw_parse_exclusions": ("raw.parse_exclusions", raw_exclusion_rows),
     "fct_price_observations": ("fct_price_observations", observation_rows),
     "fct_price_history": ("fct_price_history", history_rows),
     "fct_capex_quarterly": ("fct_capex_quarterly", capex_quarter_rows),
     "dim_models": ("dim_models", dim_model_rows),
 }
+#: suites whose table may legitimately be empty for a source and day (no critical row-count check)
+MAY_BE_EMPTY = {"raw_parse_exclusions"}
 
 
 def warehouse() -> duckdb.DuckDBPyConnection:

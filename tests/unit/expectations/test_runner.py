@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import date
 from decimal import Decimal
 
 import pandas as pd
 import pytest
 from gate_frames import (
+    DAY,
+    MAY_BE_EMPTY,
     ROWS,
     capex_quarter_rows,
     dim_model_rows,
@@ -124,7 +127,7 @@ def test_an_announced_future_price_is_not_a_duplicate():
     assert validate(frame_for("raw_price_facts", [*rows, future]), "raw_price_facts").success
 
 
-@pytest.mark.parametrize("suite", list(ROWS))
+@pytest.mark.parametrize("suite", [s for s in ROWS if s not in MAY_BE_EMPTY])
 def test_zero_rows_block_every_gate(suite):
     result = validate(frame_for(suite, rows=[]), suite)
     assert not result.success
@@ -185,6 +188,225 @@ def test_other_tables_critical_checks(suite, make_rows, change, expectation_type
     assert not result.success
     assert (expectation_type, columns) in failed(result), result.summary()
     assert f"CRITICAL {expectation_type} on {', '.join(columns)}" in result.summary()
+
+
+# ------------------------------------------------------------------ performance, usage, disclosures, exclusions
+
+
+def _broken(suite: str, change: dict, row: int = 1) -> pd.DataFrame:
+    """The suite's good frame with ``change`` applied to one row: values through DuckDB (so they take the DDL's
+    types), nulls afterwards on the frame (the DDL's NOT NULL would refuse them)."""
+    rows = ROWS[suite][1]()
+    rows[row] = {**rows[row], **{k: v for k, v in change.items() if v is not None}}
+    df = frame_for(suite, rows)
+    nulls = {k: None for k, v in change.items() if v is None}
+    return _set(df, row, **nulls) if nulls else df
+
+
+NEW_RAW_BREAKS = {
+    # raw_performance_facts
+    "performance: null metric": (
+        "raw_performance_facts", {"metric": None}, "expect_column_values_to_not_be_null", ("metric",), "metric=null",
+    ),
+    "performance: null value": (
+        "raw_performance_facts", {"value": None}, "expect_column_values_to_not_be_null", ("value",), "value=null",
+    ),
+    "performance: bad sha256": (
+        "raw_performance_facts", {"raw_sha256": "ABC123"}, "expect_column_values_to_match_regex", ("raw_sha256",),
+        "ABC123",
+    ),
+    "performance: negative value": (
+        "raw_performance_facts", {"value": Decimal("-3")}, "expect_column_values_to_be_between", ("value",), "-3.0",
+    ),
+    "performance: uptime above 100": (
+        "raw_performance_facts", {"metric": "uptime_pct", "unit": "%", "value": Decimal("150")},
+        "expect_column_values_to_be_between", ("value",), "where metric == 'uptime_pct'",
+    ),
+    "performance: uppercase model id": (
+        "raw_performance_facts", {"model_id": "Llama-3.1-8B-Instant"}, "expect_column_values_to_match_regex",
+        ("model_id",), "Llama-3.1-8B-Instant",
+    ),
+    # raw_usage_facts
+    "usage: null source_model_id": (
+        "raw_usage_facts", {"source_model_id": None}, "expect_column_values_to_not_be_null", ("source_model_id",),
+        "source_model_id=null",
+    ),
+    "usage: null citation": (
+        "raw_usage_facts", {"citation": None}, "expect_column_values_to_not_be_null", ("citation",), "citation=null",
+    ),
+    "usage: bad sha256": (
+        "raw_usage_facts", {"raw_sha256": "f" * 63}, "expect_column_values_to_match_regex", ("raw_sha256",), "f" * 63,
+    ),
+    "usage: negative total_tokens": (
+        "raw_usage_facts", {"total_tokens": -5}, "expect_column_values_to_be_between", ("total_tokens",), "-5.0",
+    ),
+    "usage: negative prompt_tokens": (
+        "raw_usage_facts", {"prompt_tokens": -1}, "expect_column_values_to_be_between", ("prompt_tokens",), "-1.0",
+    ),
+    "usage: share above 1 (a percentage)": (
+        "raw_usage_facts", {"share_of_daily_tokens": Decimal("42.5")}, "expect_column_values_to_be_between",
+        ("share_of_daily_tokens",), "42.5",
+    ),
+    "usage: negative share": (
+        "raw_usage_facts", {"share_of_daily_tokens": Decimal("-0.1")}, "expect_column_values_to_be_between",
+        ("share_of_daily_tokens",), "-0.1",
+    ),
+    "usage: rank 0": ("raw_usage_facts", {"rank": 0}, "expect_column_values_to_be_between", ("rank",), "rank=0"),
+    "usage: usage_date after as_of": (
+        "raw_usage_facts", {"usage_date": DAY}, "expect_column_pair_values_a_to_be_greater_than_b",
+        ("as_of", "usage_date"), "usage_date=2025-06-01",
+    ),
+    # raw_throughput_disclosures
+    "disclosures: null disclosure_url": (
+        "raw_throughput_disclosures", {"disclosure_url": None}, "expect_column_values_to_not_be_null",
+        ("disclosure_url",), "disclosure_url=null",
+    ),
+    "disclosures: null period_end": (
+        "raw_throughput_disclosures", {"period_end": None}, "expect_column_values_to_not_be_null", ("period_end",),
+        "period_end=null",
+    ),
+    "disclosures: bad sha256": (
+        "raw_throughput_disclosures", {"raw_sha256": "sha256:" + "0" * 64}, "expect_column_values_to_match_regex",
+        ("raw_sha256",), "sha256:000",
+    ),
+    "disclosures: negative value": (
+        "raw_throughput_disclosures", {"value": Decimal("-1")}, "expect_column_values_to_be_between", ("value",),
+        "-1.0",
+    ),
+    "disclosures: disclosure_url not a URL": (
+        "raw_throughput_disclosures", {"disclosure_url": "Microsoft FY25 Q3 earnings call"},
+        "expect_column_values_to_match_regex", ("disclosure_url",), "Microsoft FY25 Q3 earnings call",
+    ),
+    "disclosures: period_end before period_start": (
+        "raw_throughput_disclosures", {"period_start": date(2025, 4, 1), "period_end": date(2025, 3, 31)},
+        "expect_column_pair_values_a_to_be_greater_than_b", ("period_end", "period_start"), "period_end=2025-03-31",
+    ),
+    # raw_parse_exclusions
+    "exclusions: null source_url": (
+        "raw_parse_exclusions", {"source_url": None}, "expect_column_values_to_not_be_null", ("source_url",),
+        "source_url=null",
+    ),
+    "exclusions: null fetched_at": (
+        "raw_parse_exclusions", {"fetched_at": None}, "expect_column_values_to_not_be_null", ("fetched_at",),
+        "fetched_at=null",
+    ),
+    "exclusions: null reason": (
+        "raw_parse_exclusions", {"reason": None}, "expect_column_values_to_not_be_null", ("reason",), "reason=null",
+    ),
+    "exclusions: empty reason": (
+        "raw_parse_exclusions", {"reason": ""}, "expect_column_values_to_match_regex", ("reason",), 'values: [""]',
+    ),
+    "exclusions: blank reason": (
+        "raw_parse_exclusions", {"reason": "   "}, "expect_column_values_to_match_regex", ("reason",),
+        'values: ["   "]',
+    ),
+    "exclusions: bad sha256": (
+        "raw_parse_exclusions", {"raw_sha256": "not-a-hash"}, "expect_column_values_to_match_regex", ("raw_sha256",),
+        "not-a-hash",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(NEW_RAW_BREAKS))
+def test_new_raw_tables_each_critical_category_blocks_and_is_named(case):
+    suite, change, expectation_type, columns, shown = NEW_RAW_BREAKS[case]
+    assert validate(frame_for(suite), suite).success  # the break, not the frame, fails the gate
+    result = validate(_broken(suite, change), suite)
+
+    assert not result.success, result.summary()
+    failure = next(
+        (f for f in result.failed_critical if (f.expectation_type, tuple(f.columns)) == (expectation_type, columns)),
+        None,
+    )
+    assert failure is not None, result.summary()
+    assert failure.unexpected_index == [1]
+    summary = result.summary()
+    assert summary.startswith(f"{suite}: FAILED")
+    assert f"CRITICAL {expectation_type} on {', '.join(columns)}" in summary
+    assert shown in summary
+    assert "index=1" in summary
+
+
+NEW_DUPLICATES = [
+    # a Groq speed has no quantization: two null quantizations of one model and metric are still a duplicate
+    ("raw_performance_facts", 0, ("partition_date", "source_id", "provider_id", "model_id", "metric", "quantization")),
+    ("raw_performance_facts", 5, ("partition_date", "source_id", "provider_id", "model_id", "metric", "quantization")),
+    ("raw_usage_facts", 2, ("partition_date", "source_id", "usage_date", "source_model_id")),
+    ("raw_throughput_disclosures", 2, ("partition_date", "source_id", "company", "metric", "period_end")),
+]
+
+
+@pytest.mark.parametrize(("suite", "row", "key"), NEW_DUPLICATES)
+def test_new_raw_tables_duplicate_natural_key_blocks(suite, row, key):
+    df = frame_for(suite)
+    df = pd.concat([df, df.iloc[[row]]], ignore_index=True)
+    result = validate(df, suite)
+    assert not result.success
+    (failure,) = [f for f in result.failed_critical if f.expectation_type == "expect_compound_columns_to_be_unique"]
+    assert tuple(failure.columns) == key
+    assert failure.unexpected_index == [row, len(df) - 1]
+    summary = result.summary()
+    assert f"CRITICAL expect_compound_columns_to_be_unique on {', '.join(key)}" in summary
+    assert f"index={len(df) - 1}" in summary
+
+
+def test_one_model_at_two_quantizations_is_not_a_duplicate():
+    df = frame_for("raw_performance_facts")
+    per_metric = df[df["model_id"] == "deepseek-r1"].groupby("metric")["quantization"].nunique()
+    assert (per_metric == 2).all()
+    assert validate(df, "raw_performance_facts").success
+
+
+def test_a_speed_above_100_is_not_an_uptime():
+    df = frame_for("raw_performance_facts")
+    assert (df.loc[df["metric"] == "output_tokens_per_second", "value"] > 100).any()
+    assert validate(df, "raw_performance_facts").success
+
+
+NEW_WARNINGS = [
+    ("raw_performance_facts", {"metric": "requests_per_minute"}, "expect_column_values_to_be_in_set", ("metric",),
+     "requests_per_minute"),
+    ("raw_usage_facts", {"citation": "Source: model rankings"}, "expect_column_values_to_match_regex",
+     ("citation",), "Source: model rankings"),
+    ("raw_throughput_disclosures", {"disclosed_on": date(2025, 3, 1)},
+     "expect_column_pair_values_a_to_be_greater_than_b", ("disclosed_on", "period_end"), "disclosed_on=2025-03-01"),
+    ("raw_parse_exclusions", {"source_url": "file:///tmp/capture.html"}, "expect_column_values_to_match_regex",
+     ("source_url",), "file:///tmp/capture.html"),
+]
+
+
+@pytest.mark.parametrize(("suite", "change", "expectation_type", "columns", "shown"), NEW_WARNINGS)
+def test_new_raw_tables_warnings_do_not_block(suite, change, expectation_type, columns, shown):
+    result = validate(_broken(suite, change), suite)
+    assert result.success, result.summary()
+    assert result.failed_critical == []
+    assert failed(result, "warning") == {(expectation_type, columns)}
+    summary = result.summary()
+    assert summary.startswith(f"{suite}: PASSED with 1 warning(s)")
+    assert f"WARNING {expectation_type} on {', '.join(columns)}" in summary
+    assert shown in summary
+
+
+def test_an_empty_exclusions_table_passes():
+    """A day on which a parser excluded nothing is normal: raw_parse_exclusions has no row-count check."""
+    result = validate(frame_for("raw_parse_exclusions", rows=[]), "raw_parse_exclusions")
+    assert result.success, result.summary()
+    assert result.failures == []
+    assert result.summary().startswith("raw_parse_exclusions: PASSED (0 rows")
+
+
+@pytest.mark.parametrize(
+    ("suite", "column"),
+    [("raw_performance_facts", "quantization"), ("raw_usage_facts", "as_of"),
+     ("raw_throughput_disclosures", "disclosure_url"), ("raw_parse_exclusions", "reason")],
+)
+def test_new_raw_tables_missing_column_blocks(suite, column):
+    result = validate(frame_for(suite).drop(columns=[column]), suite)
+    assert not result.success
+    (columns_failure,) = [
+        f for f in result.failed_critical if f.expectation_type == "expect_table_columns_to_match_set"
+    ]
+    assert columns_failure.details["mismatched"]["missing"] == [column]
 
 
 def test_price_history_two_current_versions_of_one_series_block():

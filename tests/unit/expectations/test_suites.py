@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from gate_frames import MAY_BE_EMPTY
 
 from expectations import runner
 from expectations.runner import SuiteError, load_suite, read_suite_json
@@ -21,6 +22,10 @@ RAW_SUITES = {
     "raw_model_attributes": "model_attributes",
     "raw_capex_facts": "capex_facts",
     "raw_fetches": "fetches",
+    "raw_performance_facts": "performance_facts",
+    "raw_usage_facts": "usage_facts",
+    "raw_throughput_disclosures": "throughput_disclosures",
+    "raw_parse_exclusions": "parse_exclusions",
 }
 #: the mart columns agreed with the dbt side
 MART_COLUMNS = {
@@ -28,7 +33,7 @@ MART_COLUMNS = {
         "observation_id", "observed_date", "fetched_at", "source_id", "source_url", "raw_sha256",
         "parser_version", "provider_id", "model_id", "model_name", "token_type", "service_tier",
         "context_band", "modality", "currency", "price_per_mtok", "usd_per_mtok", "unit_as_published",
-        "raw_value", "valid_from", "valid_to",
+        "raw_value", "valid_from", "valid_to", "valid_from_basis",
     ],
     "fct_price_history": [
         "price_history_id", "source_id", "provider_id", "model_id", "token_type", "service_tier",
@@ -115,8 +120,12 @@ def test_suite_loads_with_its_full_count(name):
 
 @pytest.mark.parametrize("name", ALL_SUITES)
 def test_suite_has_the_baseline_critical_checks(name):
-    (count,) = expectations_of(name, "expect_table_row_count_to_be_between", "critical")
-    assert count["kwargs"]["min_value"] >= 1
+    counts = expectations_of(name, "expect_table_row_count_to_be_between", "critical")
+    if name in MAY_BE_EMPTY:  # e.g. a day on which no parser excluded anything
+        assert not [c for c in counts if (c["kwargs"].get("min_value") or 0) >= 1]
+    else:
+        (count,) = counts
+        assert count["kwargs"]["min_value"] >= 1
     required = required_columns(name)
     assert len(required) == len(set(required))
     assert set(read_suite_json(name)["meta"]["row_id_columns"]) <= set(required)
@@ -149,6 +158,62 @@ def test_raw_suite_columns_match_the_raw_ddl(suite, table):
         if "row_condition" not in e["kwargs"]
     }
     assert not_null == {column for column, required in ddl.items() if required}
+
+
+@pytest.mark.parametrize("suite", RAW_SUITES)
+def test_raw_suite_checks_provenance(suite):
+    columns = set(required_columns(suite))
+    sha_column = "raw_sha256" if "raw_sha256" in columns else "sha256"
+    regexes = {
+        (e["kwargs"]["column"], e["kwargs"]["regex"], e["meta"]["severity"])
+        for e in expectations_of(suite, "expect_column_values_to_match_regex")
+    }
+    assert (sha_column, "^[0-9a-f]{64}$", "critical") in regexes
+    url_column = "source_url" if "source_url" in columns else "url"
+    assert (url_column, "^https?://", "warning") in regexes
+
+
+#: the natural key of each raw table: a duplicate is critical
+NATURAL_KEYS = {
+    "raw_performance_facts": ["partition_date", "source_id", "provider_id", "model_id", "metric", "quantization"],
+    "raw_usage_facts": ["partition_date", "source_id", "usage_date", "source_model_id"],
+    "raw_throughput_disclosures": ["partition_date", "source_id", "company", "metric", "period_end"],
+}
+
+
+@pytest.mark.parametrize("suite", NATURAL_KEYS)
+def test_natural_key_uniqueness_is_critical(suite):
+    keys = [e["kwargs"]["column_list"] for e in expectations_of(suite, "expect_compound_columns_to_be_unique", "critical")]
+    assert keys == [NATURAL_KEYS[suite]]
+    assert read_suite_json(suite)["meta"]["row_id_columns"][: len(NATURAL_KEYS[suite])] == NATURAL_KEYS[suite]
+
+
+#: metrics the performance marts know; records.PerformanceFact documents these (latency_ms_p50 besides)
+PERFORMANCE_METRICS = {"output_tokens_per_second", "latency_ms", "latency_ms_p50", "time_to_first_token_ms", "uptime_pct"}
+
+
+def test_an_unknown_performance_metric_warns_rather_than_blocks():
+    (metric,) = [e for e in expectations_of("raw_performance_facts", "expect_column_values_to_be_in_set")
+                 if e["kwargs"]["column"] == "metric"]
+    assert metric["meta"]["severity"] == "warning"
+    assert set(metric["kwargs"]["value_set"]) == PERFORMANCE_METRICS
+    documented = re.search(r"#: (output_tokens_per_second[^\n]*)", Path(records.__file__).read_text()).group(1)
+    assert {m.strip() for m in documented.split("|")} <= PERFORMANCE_METRICS
+
+
+def test_usage_citation_credits_openrouter_as_a_warning():
+    (citation,) = [e for e in expectations_of("raw_usage_facts", "expect_column_values_to_match_regex")
+                   if e["kwargs"]["column"] == "citation"]
+    assert citation["meta"]["severity"] == "warning"
+    assert re.search(citation["kwargs"]["regex"], "Source: OpenRouter rankings (openrouter.ai/rankings)")
+    assert not re.search(citation["kwargs"]["regex"], "Source: model rankings")
+
+
+def test_a_disclosure_without_a_source_url_is_critical():
+    (url,) = [e for e in expectations_of("raw_throughput_disclosures", "expect_column_values_to_match_regex")
+              if e["kwargs"]["column"] == "disclosure_url"]
+    assert url["meta"]["severity"] == "critical"
+    assert url["kwargs"]["regex"] == "^https?://"
 
 
 @pytest.mark.parametrize("suite", MART_COLUMNS)

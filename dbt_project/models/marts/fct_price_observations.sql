@@ -1,0 +1,55 @@
+-- Every observed price fact, long format, one row per price series and observed day, with provenance.
+-- A source that captured the same series twice in one day keeps the latest capture (fetched_at). If
+-- one capture lists a series twice (a current price and an announced future one), the price in
+-- effect on the observed day wins; the raw table keeps both.
+{%- set key_columns = price_key_columns() %}
+
+with observations as (
+
+    select * from {{ ref('int_price_observations_unioned') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by {{ key_columns | join(', ') }}, observed_date
+            order by
+                fetched_at desc,
+                case when valid_from is null or valid_from <= observed_date then 0 else 1 end,
+                valid_from desc nulls last,
+                raw_sha256 desc
+        ) as capture_rank
+
+    from observations
+
+)
+
+select
+    cast({{ surrogate_key(key_columns + ['observed_date']) }} as {{ dbt.type_string() }}) as observation_id,
+    observed_date,
+    fetched_at,
+    source_id,
+    source_url,
+    raw_sha256,
+    parser_version,
+    provider_id,
+    model_id,
+    model_name,
+    token_type,
+    service_tier,
+    context_band,
+    modality,
+    currency,
+    price_per_mtok,
+    usd_per_mtok,
+    unit_as_published,
+    raw_value,
+    valid_from,
+    valid_to,
+    valid_from_basis
+
+from ranked
+where capture_rank = 1
