@@ -13,15 +13,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from costcurve.config import PROJECT_ROOT
 from scrapers.archive import ManifestRow, RawArchive, iso_utc
 from scrapers.errors import CaptureMissingError, LayoutDriftError
 from scrapers.http import HttpClient, Response
 from scrapers.records import CaptureMeta, ParseResult
 from scrapers.registry import Source, Target
 
+#: a target kept in this repository (curated data), read from the checkout rather than fetched
+REPO_SCHEME = "repo://"
 #: replayed captures are stamped with the scheduled run time of their day, so re-runs are identical
 REPLAY_FETCH_TIME = time(6, 0, tzinfo=UTC)
 mimetypes.add_type("text/markdown", ".md")
+mimetypes.add_type("application/yaml", ".yml")
 
 
 @dataclass
@@ -54,22 +58,56 @@ def collect(
     if (replay_dir is None) == (client is None):
         raise ValueError("collect needs exactly one of replay_dir or client")
     collected = Collected(source.source_id, day)
+    bodies: dict[str, tuple[bytes, CaptureMeta]] = {}
     for target in source.targets:
         previous = None if client is None else archive.latest(source.source_id, target.key)
-        if client is None:
-            resp = _replayed(source, target, day, replay_dir)
-        else:
-            resp = client.get(source.source_id, target.url, headers=conditional_headers(previous))
+        resp = _capture(source, target, day, replay_dir, client, previous)
         if resp.status == 304 and previous is not None:
             row = _manifest_row(source, target, resp, previous.sha256, replayed=False)
             collected.unchanged.append(previous)
         else:
             row = _manifest_row(source, target, resp, archive.put(resp.body), replayed=client is None)
             meta = CaptureMeta(source.source_id, target.url, resp.fetched_at, row.sha256, resp.content_type)
-            collected.result.extend(parse_capture(source, resp.body, meta))
+            bodies[target.key] = (resp.body, meta)
         archive.record(row)
         collected.fetches.append(row)
+    if bodies:
+        collected.result.extend(_parse(source, bodies, archive, collected))
     return collected
+
+
+def _capture(source: Source, target: Target, day: date, replay_dir: Path | None, client: HttpClient | None,
+             previous: ManifestRow | None) -> Response:
+    if target.url.startswith(REPO_SCHEME):
+        return _repo_file(target, day)
+    if client is None:
+        return _replayed(source, target, day, replay_dir)
+    headers = conditional_headers(previous)
+    auth = getattr(source.parser, "request_headers", None)
+    if auth is not None:
+        headers.update(auth())  # an API key: never logged, never archived
+    return client.get(source.source_id, target.url, headers=headers)
+
+
+def _parse(source: Source, bodies: dict, archive: RawArchive, collected: Collected) -> ParseResult:
+    """Per capture, or, for a source whose captures only make sense together (a CSV and the manifest
+    that vouches for it), all at once through the module's ``parse_captures``; its 304'd captures are
+    then read back from the archive."""
+    together = getattr(source.parser, "parse_captures", None)
+    if together is None:
+        result = ParseResult()
+        for body, meta in bodies.values():
+            result.extend(parse_capture(source, body, meta))
+        return result
+    for previous in collected.unchanged:
+        meta = CaptureMeta(source.source_id, previous.url, datetime.fromisoformat(previous.fetched_at),
+                           previous.sha256, previous.content_type)
+        bodies[previous.capture_key] = (archive.get(previous.sha256), meta)
+    collected.unchanged = []
+    result = together(bodies)
+    if len(result) == 0:
+        raise LayoutDriftError(source.source_id, source.targets[0].url, "parser returned no records")
+    return result
 
 
 def parse_capture(source: Source, body: bytes, meta: CaptureMeta) -> ParseResult:
@@ -100,6 +138,18 @@ def conditional_headers(previous: ManifestRow | None) -> dict[str, str]:
     if previous is not None and previous.last_modified:
         headers["If-Modified-Since"] = previous.last_modified
     return headers
+
+
+def _repo_file(target: Target, day: date) -> Response:
+    """A curated file kept in this repository (``repo://<path>``): read as it is, in every mode."""
+    path = PROJECT_ROOT / target.url.removeprefix(REPO_SCHEME)
+    return Response(
+        url=target.url,
+        status=200,
+        body=path.read_bytes(),
+        content_type=mimetypes.guess_type(path.name)[0] or "text/plain",
+        fetched_at=datetime.combine(day, REPLAY_FETCH_TIME),
+    )
 
 
 def _replayed(source: Source, target: Target, day: date, replay_dir: Path) -> Response:

@@ -7,6 +7,8 @@ captures under ``demo/captures``, and a staging model in dbt (see the README's "
 from __future__ import annotations
 
 import importlib
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -26,7 +28,8 @@ class Target:
 class Source:
     source_id: str
     kind: str  # pricing_page | model_api | filing | dataset | usage | curated
-    targets: tuple[Target, ...]
+    #: the URLs to read, or a function giving them when they depend on settings (an API key, a model list)
+    target_spec: tuple[Target, ...] | Callable[[], tuple[Target, ...]]
     parser_module: str
     format: str
     #: the raw tables (besides ``fetches``) this source's records land in; each is gated by its GX suite
@@ -36,10 +39,22 @@ class Source:
     citation: str = ""
     #: what the source gives, for the README's coverage table
     extracts: str = ""
+    #: an environment variable the live fetch needs (an API key); without it the source is skipped, not failed
+    requires_env: str | None = None
+
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        return self.target_spec() if callable(self.target_spec) else self.target_spec
 
     @property
     def parser(self) -> ModuleType:
         return importlib.import_module(self.parser_module)
+
+    def skip_reason(self, live: bool) -> str | None:
+        """Why a live run cannot read this source (a missing API key), or None. Replay never skips."""
+        if live and self.requires_env and not os.environ.get(self.requires_env):
+            return f"skipped: {self.requires_env} is not set"
+        return None
 
 
 def _page(source_id: str, name: str, url: str, key: str, fmt: str, extracts: str, citation: str,
@@ -47,7 +62,7 @@ def _page(source_id: str, name: str, url: str, key: str, fmt: str, extracts: str
     return Source(
         source_id=source_id,
         kind="pricing_page",
-        targets=(Target(key, url),),
+        target_spec=(Target(key, url),),
         parser_module=f"scrapers.sources.{source_id}",
         format=fmt,
         writes=writes,
@@ -62,7 +77,7 @@ def _dataset(source_id: str, url: str, key: str, fmt: str, licence: str, extract
     return Source(
         source_id=source_id,
         kind="dataset",
-        targets=(Target(key, url),),
+        target_spec=(Target(key, url),),
         parser_module=f"scrapers.sources.{source_id}",
         format=fmt,
         writes=writes,
@@ -73,10 +88,29 @@ def _dataset(source_id: str, url: str, key: str, fmt: str, licence: str, extract
     )
 
 
+def _targets(pairs) -> tuple[Target, ...]:
+    return tuple(Target(key, url) for key, url in pairs)
+
+
 def _sec_targets() -> tuple[Target, ...]:
     from scrapers.sources import sec_capex
 
-    return tuple(Target(key, url) for key, url in sec_capex.targets())
+    return _targets(sec_capex.targets())
+
+
+def _endpoint_targets() -> tuple[Target, ...]:
+    """The most-used models' endpoint lists; COSTCURVE_OPENROUTER_ENDPOINT_MODELS overrides the list."""
+    from scrapers.sources import openrouter_endpoints
+
+    chosen = os.environ.get("COSTCURVE_OPENROUTER_ENDPOINT_MODELS")
+    models = tuple(m.strip() for m in chosen.split(",") if m.strip()) if chosen else openrouter_endpoints.TOP_MODELS
+    return _targets(openrouter_endpoints.targets(models))
+
+
+def _rankings_targets() -> tuple[Target, ...]:
+    from scrapers.sources import openrouter_rankings
+
+    return _targets(openrouter_rankings.targets(with_manifest=True))
 
 
 PAGES = [
@@ -150,7 +184,7 @@ OTHERS = [
     Source(
         source_id="openrouter_models",
         kind="model_api",
-        targets=(Target("models.json", "https://openrouter.ai/api/v1/models"),),
+        target_spec=(Target("models.json", "https://openrouter.ai/api/v1/models"),),
         parser_module="scrapers.sources.openrouter_models",
         format="json",
         writes=("price_facts", "model_attributes"),
@@ -161,7 +195,7 @@ OTHERS = [
     Source(
         source_id="sec_capex",
         kind="filing",
-        targets=_sec_targets(),
+        target_spec=_sec_targets,
         parser_module="scrapers.sources.sec_capex",
         format="json",
         writes=("capex_facts",),
@@ -172,7 +206,57 @@ OTHERS = [
     ),
 ]
 
-SOURCES: dict[str, Source] = {source.source_id: source for source in [*OTHERS, *PAGES, *DATASETS]}
+USAGE = [
+    Source(
+        source_id="openrouter_rankings",
+        kind="usage",
+        target_spec=_rankings_targets,
+        parser_module="scrapers.sources.openrouter_rankings",
+        format="csv + manifest json (keyless export) or json (keyed API)",
+        writes=("usage_facts",),
+        licence="CC BY 4.0 (OpenRouter public datasets): reuse with attribution",
+        citation="Source: OpenRouter (openrouter.ai/rankings), as of <as_of>",
+        extracts="daily tokens per model (top 50 + other), rank, share; keyed API from 2025-01-01 with "
+                 "COSTCURVE_OPENROUTER_API_KEY",
+    ),
+    Source(
+        source_id="openrouter_endpoints",
+        kind="model_api",
+        target_spec=_endpoint_targets,
+        parser_module="scrapers.sources.openrouter_endpoints",
+        format="json",
+        writes=("price_facts", "performance_facts"),
+        licence="OpenRouter API terms",
+        citation="Source: OpenRouter endpoints API (openrouter.ai/api/v1/models/{author}/{slug}/endpoints)",
+        extracts="per-provider prices of the most-used models, quantization, uptime, latency and throughput",
+    ),
+    Source(
+        source_id="together",
+        kind="model_api",
+        target_spec=(Target("models.json", "https://api.together.xyz/v1/models"),),
+        parser_module="scrapers.sources.together",
+        format="json",
+        writes=("price_facts", "model_attributes"),
+        licence="Together AI API terms; prices are facts",
+        citation="Source: Together AI models API (api.together.xyz/v1/models)",
+        extracts="serverless chat models input/output per 1M; creator (the marketing page renders in the browser)",
+        requires_env="COSTCURVE_TOGETHER_API_KEY",
+    ),
+    Source(
+        source_id="throughput_disclosures",
+        kind="curated",
+        target_spec=(Target("throughput_disclosures.yml", "repo://scrapers/curated/throughput_disclosures.yml"),),
+        parser_module="scrapers.sources.throughput_disclosures",
+        format="yaml (curated in this repository)",
+        writes=("throughput_disclosures",),
+        licence="facts from public company statements, curated by costcurve",
+        citation="Company disclosures as listed (each row's disclosure_url)",
+        extracts="served-token figures companies disclosed, each with its source URL",
+        cadence="on change (edited by hand, read every run)",
+    ),
+]
+
+SOURCES: dict[str, Source] = {source.source_id: source for source in [*OTHERS, *PAGES, *DATASETS, *USAGE]}
 
 
 def get_source(source_id: str) -> Source:

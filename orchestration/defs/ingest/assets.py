@@ -24,6 +24,10 @@ def ingest_asset(source: Source) -> dg.AssetsDefinition:
     )
     def _ingest(context: dg.AssetExecutionContext, costcurve: CostcurveResource) -> dg.MaterializeResult:
         day = date.fromisoformat(context.partition_key)
+        skipped = source.skip_reason(live=costcurve.mode == "live")
+        if skipped:
+            context.log.warning(f"{source.source_id} {day}: {skipped}")
+            return dg.MaterializeResult(metadata={"status": skipped})
         collected = costcurve.collect(source, day)
         with costcurve.warehouse_writer() as con:
             counts = _load(con, source, day, collected, costcurve)

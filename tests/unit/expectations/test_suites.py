@@ -170,7 +170,7 @@ def test_raw_suite_checks_provenance(suite):
     }
     assert (sha_column, "^[0-9a-f]{64}$", "critical") in regexes
     url_column = "source_url" if "source_url" in columns else "url"
-    assert (url_column, "^https?://", "warning") in regexes
+    assert (url_column, "^(https?|repo)://", "warning") in regexes
 
 
 #: the natural key of each raw table: a duplicate is critical

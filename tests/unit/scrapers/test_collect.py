@@ -90,3 +90,59 @@ def test_broken_layout_raises_drift_and_still_archives_the_capture(tmp_path):
         collect(source("https://x/pricing.md"), date(2026, 11, 20), archive, replay_dir=tmp_path / "replay")
     assert "https://x/pricing.md" in str(info.value)
     assert archive.object_count() == 1  # the evidence is kept for replay once the parser is fixed
+
+
+def test_repo_target_reads_the_curated_file_in_every_mode(tmp_path, httpserver):
+    from scrapers.registry import get_source
+
+    source = get_source("throughput_disclosures")
+    replayed = collect(source, date(2026, 11, 20), RawArchive(tmp_path / "a"), replay_dir=tmp_path / "empty")
+    live = collect(source, date(2026, 11, 20), RawArchive(tmp_path / "b"), client=client())
+    assert len(replayed.result.disclosures) == len(live.result.disclosures) > 0
+    assert replayed.fetches[0].url.startswith("repo://")
+    assert len(httpserver.log) == 0  # nothing went over the network
+
+
+def test_sources_needing_a_key_are_skipped_live_only(monkeypatch):
+    from scrapers.registry import get_source
+
+    together = get_source("together")
+    monkeypatch.delenv("COSTCURVE_TOGETHER_API_KEY", raising=False)
+    assert "COSTCURVE_TOGETHER_API_KEY" in together.skip_reason(live=True)
+    assert together.skip_reason(live=False) is None
+    monkeypatch.setenv("COSTCURVE_TOGETHER_API_KEY", "k")
+    assert together.skip_reason(live=True) is None
+
+
+def test_captures_parsed_together_see_each_other(httpserver, tmp_path):
+    """The rankings CSV is checked against the manifest fetched beside it (parse_captures)."""
+    import hashlib
+    import json
+
+    from scrapers.registry import Source, Target
+
+    csv = b"date,model_permaslug,rank,total_tokens,share_of_daily_tokens\n2026-10-07,openai/gpt-x,1,100,1.0\n"
+    manifest = {
+        "dataset": "rankings-daily", "schema_version": "v1", "snapshot_date": "2026-10-08",
+        "retrieved_at": "2026-10-08T01:46:15.433Z", "row_count": 1, "update_cadence": "daily",
+        "license": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+        "attribution": "Source: OpenRouter", "readme_url": "https://x/README.md",
+        "files": {
+            "csv": {"url": "https://x/2026-10-08.csv", "encoding_format": "text/csv", "bytes": len(csv),
+                    "sha256": hashlib.sha256(csv).hexdigest()},
+            "json": {"url": "https://x/2026-10-08.json", "encoding_format": "application/json", "bytes": 1,
+                     "sha256": "0" * 64},
+        },
+        "latest": {"csv": "https://x/latest.csv", "json": "https://x/latest.json", "manifest": "https://x/m.json"},
+    }
+    httpserver.expect_request("/latest.manifest.json").respond_with_data(json.dumps(manifest))
+    httpserver.expect_request("/latest.csv").respond_with_data(csv)
+    source = Source(
+        "openrouter_rankings", "usage",
+        (Target("latest.manifest.json", httpserver.url_for("/latest.manifest.json")),
+         Target("latest.csv", httpserver.url_for("/latest.csv"))),
+        "scrapers.sources.openrouter_rankings", "csv",
+    )
+    got = collect(source, date(2026, 11, 20), RawArchive(tmp_path), client=client())
+    (fact,) = got.result.usage
+    assert fact.as_of == date(2026, 10, 8)  # the manifest's snapshot date, not the CSV's last day
