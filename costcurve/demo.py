@@ -75,7 +75,6 @@ def demo_days(replay_dir: Path) -> list[date]:
 
 def run_demo(replay_dir: Path | None = None) -> int:
     from costcurve.runner import load_definitions, run_day
-
     from scrapers.sources.openrouter_endpoints import DEMO_MODELS
 
     os.environ["COSTCURVE_MODE"] = "replay"
