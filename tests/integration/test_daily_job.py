@@ -102,13 +102,20 @@ def test_rerun_is_idempotent(demo_run):
 
 
 def test_archive_holds_one_file_per_distinct_capture(demo_run):
-    archive = demo_run["box"].archive
-    distinct = {
-        p.read_bytes()
-        for p in demo_run["box"].replay_dir.glob("*/*/*")
-        if p.parent.name in SOURCES and p.parent.parent.name in {d.isoformat() for d in DAYS}
-    }
-    assert len(list((archive / "objects").glob("*/*.gz"))) == len(distinct)
+    from costcurve.config import PROJECT_ROOT
+    from scrapers.collect import REPO_SCHEME, replay_path
+
+    box = demo_run["box"]
+    distinct = set()
+    for day in DAYS:
+        for source in SOURCES.values():
+            for target in source.targets:
+                if target.url.startswith(REPO_SCHEME):
+                    path = PROJECT_ROOT / target.url.removeprefix(REPO_SCHEME)
+                else:
+                    path = replay_path(box.replay_dir, day, source.source_id, target.key)
+                distinct.add(path.read_bytes())
+    assert len(list((box.archive / "objects").glob("*/*.gz"))) == len(distinct)
 
 
 def test_analyst_copy_is_published_and_queryable(demo_run):
