@@ -108,7 +108,7 @@ def run_demo(replay_dir: Path | None = None) -> int:
 
 
 def _print_summary(settings, outcomes, received: list[dict]) -> None:
-    runs = Table("day", "result", "checks passed", "checks failed", "errors", title="Runs")
+    runs = Table("day", "result", "checks passed", "checks failed", "errors", "not run", title="Runs")
     for o in outcomes:
         runs.add_row(
             o.day.isoformat(),
@@ -116,6 +116,7 @@ def _print_summary(settings, outcomes, received: list[dict]) -> None:
             str(o.checks_passed),
             "\n".join(o.checks_failed) or "0",
             "\n".join(o.errors),
+            str(len(o.skipped_steps)),
         )
     console.print(runs)
     console.print(_row_counts(settings.warehouse))

@@ -17,6 +17,7 @@ class DayOutcome:
     day: date
     success: bool
     failed_steps: list[str] = field(default_factory=list)
+    skipped_steps: list[str] = field(default_factory=list)
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -37,16 +38,17 @@ def instance() -> dg.DagsterInstance:
 def run_day(day: date, *, defs: dg.Definitions | None = None, dagster_instance=None) -> DayOutcome:
     defs = defs or load_definitions()
     job = defs.resolve_job_def("daily")
-    result = job.execute_in_process(
-        partition_key=day.isoformat(),
-        instance=dagster_instance or instance(),
-        raise_on_error=False,
-    )
-    return summarise(day, result)
+    dagster_instance = dagster_instance or instance()
+    result = job.execute_in_process(partition_key=day.isoformat(), instance=dagster_instance, raise_on_error=False)
+    plan = dagster_instance.get_execution_plan_snapshot(result.dagster_run.execution_plan_snapshot_id)
+    return summarise(day, result, planned=plan.step_keys_to_execute)
 
 
-def summarise(day: date, result: dg.ExecuteInProcessResult) -> DayOutcome:
+def summarise(day: date, result: dg.ExecuteInProcessResult, planned: list[str] = ()) -> DayOutcome:
+    """Failures, checks, and the planned steps that never ran because something upstream failed."""
     outcome = DayOutcome(day=day, success=result.success)
+    started = {e.step_key for e in result.all_events if e.event_type_value == "STEP_START"}
+    outcome.skipped_steps = [key for key in planned if key not in started]
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             outcome.failed_steps.append(event.step_key or "?")

@@ -1,0 +1,90 @@
+"""What a bad day looks like: a broken page fails only its own source; a failing gate stops what depends on it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from costcurve.runner import load_definitions, run_day
+from scrapers.collect import replay_path
+
+pytestmark = pytest.mark.integration
+
+DAY = date(2026, 11, 18)
+
+
+def count(path, sql: str, params=()) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchone()[0]
+    finally:
+        con.close()
+
+
+def tables(path) -> set[str]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    finally:
+        con.close()
+
+
+def test_broken_layout_fails_its_own_source_while_others_load(tmp_path, make_sandbox):
+    with pytest.MonkeyPatch.context() as mp:
+        box = make_sandbox(tmp_path, mp)
+        page = replay_path(box.replay_dir, DAY, "anthropic", "pricing.md")
+        page.write_text("# Pricing\n\nOur prices moved to a new interactive calculator.\n")
+        outcome = run_day(DAY, defs=load_definitions())
+
+    assert not outcome.success
+    assert outcome.failed_steps == ["raw__anthropic"]
+    (error,) = outcome.errors
+    assert "LayoutDriftError" in error or "[anthropic]" in error
+    assert "platform.claude.com/docs/en/about-claude/pricing.md" in error
+    # every other source loaded its day
+    assert count(box.warehouse, "SELECT count(*) FROM raw.price_facts WHERE source_id = 'anthropic'") == 0
+    assert count(box.warehouse, "SELECT count(*) FROM raw.price_facts WHERE source_id = 'openai'") > 0
+    assert count(box.warehouse, "SELECT count(*) FROM raw.capex_facts") > 0
+    assert count(box.warehouse, "SELECT count(DISTINCT source_id) FROM raw.fetches") >= 20
+    # the broken capture is kept in the archive, so a fixed parser can replay it
+    assert any(page.read_bytes() == p.read_bytes() for p in box.replay_dir.rglob("pricing.md"))
+    assert count(box.warehouse, "SELECT count(*) FROM raw.fetches WHERE source_id = 'anthropic'") == 0
+
+
+def test_failing_raw_gate_stops_everything_downstream(tmp_path, make_sandbox):
+    with pytest.MonkeyPatch.context() as mp:
+        box = make_sandbox(tmp_path, mp)
+        # a price far beyond any real one (the gate's critical bound is 10,000 USD per 1M tokens)
+        page = replay_path(box.replay_dir, DAY, "anthropic", "pricing.md")
+        text = page.read_text()
+        assert "$15 / MTok" in text
+        page.write_text(text.replace("$15 / MTok", "$150000 / MTok", 1))
+        outcome = run_day(DAY, defs=load_definitions())
+
+    assert not outcome.success
+    assert "raw/anthropic:gx_raw_price_facts" in outcome.checks_failed
+    # the bad rows reached raw (that is what the gate saw) but nothing downstream was built or sent
+    assert count(box.warehouse, "SELECT count(*) FROM raw.price_facts WHERE price_per_mtok >= 150000") == 1
+    assert not {"fct_price_history", "fct_price_observations", "dim_models"} & tables(box.warehouse)
+    assert not box.published.exists()
+    skipped = set(outcome.skipped_steps)
+    assert "costcurve_dbt_models" in skipped and "publish__analyst_copy" in skipped
+
+
+def test_failing_gate_names_the_expectation_and_rows(tmp_path, make_sandbox):
+    from expectations.runner import validate_table
+    from warehouse.connection import writer
+
+    with pytest.MonkeyPatch.context() as mp:
+        box = make_sandbox(tmp_path, mp)
+        page = replay_path(box.replay_dir, DAY, "anthropic", "pricing.md")
+        page.write_text(page.read_text().replace("$15 / MTok", "$150000 / MTok", 1))
+        run_day(DAY, defs=load_definitions())
+    with writer(box.warehouse) as con:
+        result = validate_table(con, "raw.price_facts", where="source_id = 'anthropic'")
+    summary = result.summary()
+    assert not result.success
+    assert "expect_column_values_to_be_between" in summary and "price_per_mtok" in summary
+    assert "150000" in summary
