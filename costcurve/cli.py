@@ -112,6 +112,48 @@ def demo(
 
 
 @app.command()
+def backfill(
+    source: list[str] = typer.Option(None, "--source", help="history source(s); default: genai_prices, llm_prices, litellm_history"),
+    rebuild: bool = typer.Option(True, help="rebuild, gate and publish the marts afterwards (no webhooks)"),
+) -> None:
+    """Load the datasets' dated price histories as observations on the dates they claim, then rebuild."""
+    from costcurve.backfill import HISTORY_SOURCES, BackfillError, run_backfill
+    from costcurve.config import load_settings
+    from costcurve.runner import run_day
+
+    settings = load_settings()
+    try:
+        reports = run_backfill(settings, tuple(source) if source else HISTORY_SOURCES, console=console)
+    except BackfillError as exc:
+        typer.echo(f"backfill stopped: {exc}", err=True)
+        raise typer.Exit(1) from None
+    table = Table("source", "dated facts", "days loaded", "days with a real capture (kept)", "from", "to",
+                  title="Backfill")
+    for r in reports:
+        table.add_row(r.source_id, str(r.dated_facts), str(r.days_loaded), str(len(r.days_kept)),
+                      str(r.first_day or ""), str(r.last_day or ""))
+    console.print(table)
+    if rebuild and not _has_daily_runs(settings.warehouse):
+        console.print("no daily run has loaded this warehouse yet: the marts build on the first `costcurve run`")
+    elif rebuild:
+        outcome = run_day(datetime.now(UTC).date(), job_name="rebuild")
+        console.print(f"rebuild: {'success' if outcome.success else 'failed'}, {outcome.checks_passed} checks passed, "
+                      f"failed: {', '.join(outcome.checks_failed) or 'none'}")
+        if not outcome.success:
+            raise typer.Exit(1)
+
+
+def _has_daily_runs(warehouse: Path) -> bool:
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM raw.fetches").fetchone()[0] > 0
+    finally:
+        con.close()
+
+
+@app.command()
 def run(
     day: str | None = typer.Option(None, "--date", help="partition to run (YYYY-MM-DD, default today UTC)"),
 ) -> None:

@@ -75,11 +75,7 @@ def demo_days(replay_dir: Path) -> list[date]:
 
 def run_demo(replay_dir: Path | None = None) -> int:
     from costcurve.runner import load_definitions, run_day
-    from scrapers.sources.openrouter_endpoints import DEMO_MODELS
-
     os.environ["COSTCURVE_MODE"] = "replay"
-    # the demo captures hold the endpoint lists of three models, not the live default's eleven
-    os.environ.setdefault("COSTCURVE_OPENROUTER_ENDPOINT_MODELS", ",".join(DEMO_MODELS))
     if replay_dir is not None:
         os.environ["COSTCURVE_REPLAY_DIR"] = str(Path(replay_dir).resolve())
     secret = os.environ.get("COSTCURVE_ALERT_WEBHOOK_SECRET") or (

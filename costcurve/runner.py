@@ -35,9 +35,10 @@ def instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.ephemeral()
 
 
-def run_day(day: date, *, defs: dg.Definitions | None = None, dagster_instance=None) -> DayOutcome:
+def run_day(day: date, *, defs: dg.Definitions | None = None, dagster_instance=None, job_name: str = "daily") -> DayOutcome:
+    """Run ``job_name`` (the daily job, or ``rebuild``: marts, gates and publish only) for ``day``."""
     defs = defs or load_definitions()
-    job = defs.resolve_job_def("daily")
+    job = defs.resolve_job_def(job_name)
     dagster_instance = dagster_instance or instance()
     result = job.execute_in_process(partition_key=day.isoformat(), instance=dagster_instance, raise_on_error=False)
     plan = dagster_instance.get_execution_plan_snapshot(result.dagster_run.execution_plan_snapshot_id)

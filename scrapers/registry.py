@@ -99,11 +99,17 @@ def _sec_targets() -> tuple[Target, ...]:
 
 
 def _endpoint_targets() -> tuple[Target, ...]:
-    """The most-used models' endpoint lists; COSTCURVE_OPENROUTER_ENDPOINT_MODELS overrides the list."""
+    """The most-used models' endpoint lists; COSTCURVE_OPENROUTER_ENDPOINT_MODELS overrides the list.
+    Replay defaults to the three models the bundled demo captures hold."""
     from scrapers.sources import openrouter_endpoints
 
     chosen = os.environ.get("COSTCURVE_OPENROUTER_ENDPOINT_MODELS")
-    models = tuple(m.strip() for m in chosen.split(",") if m.strip()) if chosen else openrouter_endpoints.TOP_MODELS
+    if chosen:
+        models = tuple(m.strip() for m in chosen.split(",") if m.strip())
+    elif os.environ.get("COSTCURVE_MODE", "replay") == "replay":
+        models = openrouter_endpoints.DEMO_MODELS
+    else:
+        models = openrouter_endpoints.TOP_MODELS
     return _targets(openrouter_endpoints.targets(models))
 
 

@@ -12,6 +12,16 @@ daily_job = dg.define_asset_job(
 )
 
 
+rebuild_job = dg.define_asset_job(
+    name="rebuild",
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("ingest") - dg.AssetSelection.groups("deliver")
+    | dg.AssetSelection.keys(["publish", "analyst_copy"]),
+    partitions_def=daily_partitions,
+    description="Rebuild the marts from the raw tables as they are, gate them and publish; no capture, no "
+    "alerts (used after `costcurve backfill`, which must send no webhooks).",
+)
+
+
 @dg.schedule(job=daily_job, cron_schedule="0 6 * * *", execution_timezone="UTC")
 def daily_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     """Runs today's partition (UTC) at 06:00: the partition is the day the captures were taken."""

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from costcurve.config import PROJECT_ROOT
-from scrapers.sources.openrouter_endpoints import DEMO_MODELS
 
 DEMO_CAPTURES = PROJECT_ROOT / "demo" / "captures"
 
@@ -57,7 +56,7 @@ def _make_sandbox(root: Path, mp: pytest.MonkeyPatch, webhook_url: str | None = 
         replay_dir=replay,
     )
     mp.setenv("COSTCURVE_MODE", "replay")
-    mp.setenv("COSTCURVE_OPENROUTER_ENDPOINT_MODELS", ",".join(DEMO_MODELS))
+    mp.delenv("COSTCURVE_OPENROUTER_ENDPOINT_MODELS", raising=False)  # replay's default: the demo's models
     mp.setenv("COSTCURVE_WAREHOUSE", str(box.warehouse))
     mp.setenv("COSTCURVE_PUBLISHED", str(box.published))
     mp.setenv("COSTCURVE_EXPORTS", str(root / "exports"))

@@ -1,0 +1,50 @@
+"""`costcurve backfill` on top of a replayed day: dated histories become observations, no webhook is sent."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from costcurve.cli import app
+from costcurve.runner import load_definitions, run_day
+
+pytestmark = pytest.mark.integration
+
+
+def test_backfill_builds_history_before_the_first_day(tmp_path, make_sandbox, httpserver):
+    with pytest.MonkeyPatch.context() as mp:
+        box = make_sandbox(tmp_path, mp, httpserver.url_for("/hook"))
+        assert run_day(date(2026, 11, 18), defs=load_definitions()).success
+        posts = len(httpserver.log)
+        result = CliRunner().invoke(app, ["backfill"])
+        again = CliRunner().invoke(app, ["backfill", "--no-rebuild"])
+    assert result.exit_code == 0, result.output
+    assert again.exit_code == 0, again.output
+    assert "rebuild: success" in result.output
+    con = duckdb.connect(str(box.warehouse), read_only=True)
+    first = con.execute(
+        "SELECT source_id, min(observed_date) FROM fct_price_observations "
+        "WHERE source_id IN ('genai_prices', 'llm_prices', 'litellm_history') GROUP BY 1"
+    ).fetchall()
+    cut = con.execute(
+        """SELECT valid_from, valid_to, price_per_mtok, valid_from_basis IS NULL FROM fct_price_history h
+           JOIN (SELECT DISTINCT source_id, model_id, valid_from_basis FROM fct_price_observations) o USING (source_id, model_id)
+           WHERE h.source_id = 'litellm_history' AND h.model_id = 'claude-3-5-haiku-20241022'
+             AND token_type = 'input' AND service_tier = 'standard' AND o.valid_from_basis = 'first_seen'
+           ORDER BY valid_from"""
+    ).fetchall()
+    raw = con.execute("SELECT count(*) FROM raw.price_facts WHERE partition_date < '2026-11-18'").fetchone()[0]
+    con.close()
+    assert all(day < date(2026, 1, 1) for _, day in first)  # history reaches back before the demo days
+    assert [(r[0], r[1], float(r[2])) for r in cut] == [
+        (date(2025, 2, 6), date(2025, 2, 28), 1.0),
+        (date(2025, 2, 28), None, 0.8),
+    ]
+    assert len(httpserver.log) == posts  # a backfill sends no webhooks
+    # idempotent: the second backfill replaced the same slices
+    con = duckdb.connect(str(box.warehouse), read_only=True)
+    assert con.execute("SELECT count(*) FROM raw.price_facts WHERE partition_date < '2026-11-18'").fetchone()[0] == raw
+    con.close()
