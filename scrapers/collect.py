@@ -59,8 +59,12 @@ def collect(
         raise ValueError("collect needs exactly one of replay_dir or client")
     collected = Collected(source.source_id, day)
     bodies: dict[str, tuple[bytes, CaptureMeta]] = {}
+    known_unchanged = _precheck(source, client, archive, collected)
     for target in source.targets:
         previous = None if client is None else archive.latest(source.source_id, target.key)
+        if target.key in known_unchanged and previous is not None:
+            collected.unchanged.append(previous)  # not even asked for: nothing new was filed
+            continue
         resp = _capture(source, target, day, replay_dir, client, previous)
         if resp.status == 304 and previous is not None:
             row = _manifest_row(source, target, resp, previous.sha256, replayed=False)
@@ -74,6 +78,16 @@ def collect(
     if bodies:
         collected.result.extend(_parse(source, bodies, archive, collected))
     return collected
+
+
+def _precheck(source: Source, client: HttpClient | None, archive: RawArchive, collected: Collected) -> set[str]:
+    """Live only: targets the source's precheck knows are unchanged (no new SEC filing)."""
+    check = source.precheck_function()
+    if client is None or check is None:
+        return set()
+    unchanged, fetched = check(source.source_id, client, archive, conditional_headers)
+    collected.fetches.extend(fetched)
+    return unchanged
 
 
 def _capture(source: Source, target: Target, day: date, replay_dir: Path | None, client: HttpClient | None,

@@ -41,6 +41,8 @@ class Source:
     extracts: str = ""
     #: an environment variable the live fetch needs (an API key); without it the source is skipped, not failed
     requires_env: str | None = None
+    #: live only: "module:function" telling which targets are unchanged without fetching them (SEC filings)
+    precheck: str | None = None
 
     @property
     def targets(self) -> tuple[Target, ...]:
@@ -49,6 +51,12 @@ class Source:
     @property
     def parser(self) -> ModuleType:
         return importlib.import_module(self.parser_module)
+
+    def precheck_function(self) -> Callable | None:
+        if not self.precheck:
+            return None
+        module, _, name = self.precheck.partition(":")
+        return getattr(importlib.import_module(module), name)
 
     def skip_reason(self, live: bool) -> str | None:
         """Why a live run cannot read this source (a missing API key), or None. Replay never skips."""
@@ -206,6 +214,7 @@ OTHERS = [
         format="json",
         writes=("capex_facts",),
         cadence="daily; fetched only when a new 10-Q/10-K appears (submissions endpoint)",
+        precheck="scrapers.sec_filings:unchanged_targets",
         licence="US public domain (SEC EDGAR)",
         citation="Source: SEC EDGAR XBRL company concepts (data.sec.gov)",
         extracts="capex (and finance-lease principal) facts as filed, five hyperscalers",
