@@ -15,13 +15,35 @@ console = Console()
 
 
 @app.command()
-def sources() -> None:
-    """List every registered source: id, kind, format, URLs, citation."""
+def sources(
+    markdown: bool = typer.Option(False, "--markdown", help="print the README's coverage table (markdown)"),
+) -> None:
+    """List every registered source: what it reads, what it extracts, cadence, licence, status."""
     from scrapers.registry import SOURCES
 
-    table = Table("source_id", "kind", "format", "cadence", "urls", "citation")
-    for s in SOURCES.values():
-        table.add_row(s.source_id, s.kind, s.format, s.cadence, "\n".join(t.url for t in s.targets), s.citation)
+    rows = [
+        (
+            s.source_id,
+            s.kind,
+            "<br>".join(t.url for t in s.targets[:3]) + (f"<br>… {len(s.targets) - 3} more" if len(s.targets) > 3 else ""),
+            s.format,
+            s.extracts,
+            s.cadence,
+            s.licence,
+            f"needs a key ({s.requires_env})" if s.requires_env else "parsed",
+        )
+        for s in SOURCES.values()
+    ]
+    headers = ("source", "kind", "URL", "format", "extracted", "cadence", "licence", "status")
+    if markdown:
+        typer.echo("| " + " | ".join(headers) + " |")
+        typer.echo("|" + "---|" * len(headers))
+        for row in rows:
+            typer.echo("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+        return
+    table = Table(*headers)
+    for row in rows:
+        table.add_row(*(cell.replace("<br>", "\n") for cell in row))
     console.print(table)
 
 
