@@ -8,3 +8,6 @@ WAREHOUSE_POOL = "duckdb_warehouse"
 
 #: end_offset=1 makes today's partition exist, so the 06:00 UTC run captures today, not yesterday.
 daily_partitions = dg.DailyPartitionsDefinition(start_date="2025-01-01", timezone="UTC", end_offset=1)
+
+#: one day per run, also in backfills: each day's captures, gates and alerts stand on their own
+one_day_per_run = dg.BackfillPolicy.multi_run(max_partitions_per_run=1)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
+from orchestration.partitions import WAREHOUSE_POOL, daily_partitions, one_day_per_run
 from orchestration.resources import CostcurveResource
 from warehouse.publish import MART_TABLES, export_parquet, publish_copy
 
@@ -17,6 +17,7 @@ MART_KEYS = [dg.AssetKey([table]) for table in MART_TABLES]
     group_name="deliver",
     deps=MART_KEYS,
     partitions_def=daily_partitions,
+    backfill_policy=one_day_per_run,
     pool=WAREHOUSE_POOL,
     kinds={"python", "duckdb"},
     description="Evaluates alerts/rules.yml against the gated marts; new events go out as signed webhooks once.",
@@ -36,6 +37,7 @@ def price_alerts(context: dg.AssetExecutionContext, costcurve: CostcurveResource
     group_name="deliver",
     deps=[*MART_KEYS, price_alerts],
     partitions_def=daily_partitions,
+    backfill_policy=one_day_per_run,
     pool=WAREHOUSE_POOL,
     kinds={"duckdb", "parquet"},
     description="Atomically publishes a read-only copy of the warehouse for analysts, plus Parquet exports.",

@@ -4,7 +4,7 @@ from datetime import date
 
 import dagster as dg
 
-from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
+from orchestration.partitions import WAREHOUSE_POOL, daily_partitions, one_day_per_run
 from orchestration.resources import CostcurveResource
 from scrapers.drift import check_record_count
 from scrapers.registry import SOURCES, Source
@@ -17,6 +17,7 @@ def ingest_asset(source: Source) -> dg.AssetsDefinition:
         key_prefix=["raw"],
         group_name="ingest",
         partitions_def=daily_partitions,
+        backfill_policy=one_day_per_run,
         pool=WAREHOUSE_POOL,
         kinds={"python", "duckdb"},
         description=f"{source.kind} source `{source.source_id}` ({source.format}): {source.citation}",

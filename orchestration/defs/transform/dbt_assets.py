@@ -8,7 +8,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import dbt_project
-from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
+from orchestration.partitions import WAREHOUSE_POOL, daily_partitions, one_day_per_run
 
 
 class CostcurveTranslator(DagsterDbtTranslator):
@@ -41,6 +41,7 @@ class CostcurveTranslator(DagsterDbtTranslator):
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     partitions_def=daily_partitions,
+    backfill_policy=one_day_per_run,
     pool=WAREHOUSE_POOL,
     dagster_dbt_translator=CostcurveTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
 )

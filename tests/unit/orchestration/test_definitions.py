@@ -1,0 +1,73 @@
+"""The whole Definitions object loads, and its wiring says what the README promises."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+
+from scrapers.registry import SOURCES
+
+
+@pytest.fixture(scope="module")
+def defs(dbt_manifest_for_unit) -> dg.Definitions:
+    from costcurve.runner import load_definitions
+
+    return load_definitions()
+
+
+@pytest.fixture(scope="module")
+def dbt_manifest_for_unit():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from costcurve.config import PROJECT_ROOT
+    from orchestration.dbt_project import dbt_project
+
+    if not dbt_project.manifest_path.exists():
+        dbt = Path(sys.executable).with_name("dbt")
+        subprocess.run([str(dbt), "parse", "--project-dir", "dbt_project", "--profiles-dir", "dbt_project",
+                        "--quiet"], cwd=PROJECT_ROOT, check=True)
+
+
+def asset_graph(defs):
+    return defs.resolve_asset_graph()
+
+
+def test_one_ingest_asset_per_registered_source(defs):
+    keys = {key.to_user_string() for key in asset_graph(defs).get_all_asset_keys()}
+    assert {f"raw/{source_id}" for source_id in SOURCES} <= keys
+
+
+def test_daily_job_runs_at_six_utc(defs):
+    schedule = defs.resolve_schedule_def("daily_schedule")
+    assert schedule.cron_schedule == "0 6 * * *"
+    assert schedule.execution_timezone == "UTC"
+    assert schedule.job_name == "daily"
+
+
+def test_every_gate_is_blocking_and_every_raw_table_is_gated(defs):
+    checks = {}
+    for spec in asset_graph(defs).asset_check_keys:
+        checks[spec] = asset_graph(defs).get_check_spec(spec)
+    gx = {key: spec for key, spec in checks.items() if key.name.startswith("gx_")}
+    assert all(spec.blocking for spec in gx.values())
+    for source in SOURCES.values():
+        for table in (*source.writes, "fetches"):
+            assert dg.AssetCheckKey(dg.AssetKey(["raw", source.source_id]), f"gx_raw_{table}") in gx
+    for mart in ("fct_price_observations", "fct_price_history", "fct_capex_quarterly", "dim_models"):
+        assert dg.AssetCheckKey(dg.AssetKey([mart]), f"gx_{mart}") in gx
+
+
+def test_staging_depends_on_the_ingest_assets_of_its_sources(defs):
+    graph = asset_graph(defs)
+    parents = graph.get(dg.AssetKey(["staging", "stg_deepseek__prices"])).parent_keys
+    assert {dg.AssetKey(["raw", "deepseek"]), dg.AssetKey(["raw", "deepseek_zh"])} <= set(parents)
+
+
+def test_everything_that_opens_duckdb_shares_one_pool(defs):
+    nodes = [a for a in defs.assets if isinstance(a, dg.AssetsDefinition)]
+    nodes += [c for c in defs.asset_checks or [] if isinstance(c, dg.AssetChecksDefinition)]
+    assert len(nodes) > len(SOURCES)
+    for node in nodes:
+        assert node.node_def.pool == "duckdb_warehouse", node.node_def.name
