@@ -32,10 +32,10 @@ from __future__ import annotations
 
 import re
 
-from scrapers.errors import LayoutDriftError
+from scrapers.facts import FactCollector, norm_header
 from scrapers.markdown_tables import Table, extract_tables, split_annotations
-from scrapers.records import ALL_CONTEXT, CaptureMeta, Exclusion, ParseResult, PriceFact
-from scrapers.units import Price, UnknownUnitError, is_no_price, parse_price
+from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
+from scrapers.units import is_no_price
 
 SOURCE_ID = "anthropic"
 PARSER_VERSION = "1"
@@ -104,25 +104,17 @@ def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta):
-        self.meta = meta
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.facts: dict[tuple, PriceFact] = {}
-        self.exclusions: list[Exclusion] = []
+        self.collect = FactCollector(meta, PARSER_VERSION, provider_id=PROVIDER_ID)
+        self.drift = self.collect.drift
         self.names: dict[str, str] = {}  # model_id -> published name
 
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(self.meta.source_id, self.meta.url, message)
-
     def run(self, body: bytes) -> ParseResult:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise self.drift(f"page is not UTF-8 text: {exc}") from exc
+        text = self.collect.text(body)
         tables = extract_tables(text)
         model_tables = [t for t in tables if t.under("model pricing") and _has_model_column(t)]
         if not model_tables:  # heading renamed: fall back to the table's own signature column
             model_tables = [
-                t for t in tables if _has_model_column(t) and "base input tokens" in map(_norm, t.headers)
+                t for t in tables if _has_model_column(t) and "base input tokens" in map(norm_header, t.headers)
             ]
         if not model_tables:
             raise self.drift("no 'Model pricing' table found")
@@ -141,16 +133,16 @@ class _Parser:
         for table in long_tables:
             self.read_long_context(table)
 
-        if not self.facts:
+        if not self.collect.facts:
             raise self.drift("no price facts found")
-        return ParseResult(prices=list(self.facts.values()), exclusions=self.exclusions)
+        return self.collect.result()
 
     # -- tables -------------------------------------------------------------------------------------
 
     def read_model_table(self, table: Table, columns: dict[str, str], *, service_tier: str, what: str) -> None:
         token_types = []
         for header in table.headers[1:]:
-            token_type = columns.get(_norm(header))
+            token_type = columns.get(norm_header(header))
             if token_type is None:
                 raise self.drift(f"unknown column {header!r} in the {what} table (line {table.line})")
             token_types.append(token_type)
@@ -168,7 +160,7 @@ class _Parser:
                 self.add(name, token_type, cell, service_tier=service_tier, field=header)
 
     def read_long_context(self, table: Table) -> None:
-        model_col = next((i for i, h in enumerate(table.headers) if _norm(h) == MODEL_COLUMN), None)
+        model_col = next((i for i, h in enumerate(table.headers) if norm_header(h) == MODEL_COLUMN), None)
         bands: dict[int, tuple[str, str | None]] = {}
         for i, header in enumerate(table.headers):
             if i == model_col:
@@ -191,8 +183,8 @@ class _Parser:
         if match is None:
             raise self.drift(f"unknown column {header!r} in the long-context table")
         band = f"{_BAND_OPS[match.group(1)]}{match.group(2)}{match.group(3).lower()}"
-        rest = _norm(_BAND_RE.sub(" ", header))
-        rest = _norm(re.sub(r"\b(?:input tokens|tokens|prompts?)\b|[()]", " ", rest))
+        rest = norm_header(_BAND_RE.sub(" ", header))
+        rest = norm_header(re.sub(r"\b(?:input tokens|tokens|prompts?)\b|[()]", " ", rest))
         if not rest:
             return band, None
         if rest not in PRICE_COLUMNS:
@@ -208,7 +200,7 @@ class _Parser:
                 continue
             label, sep, value = part.partition(":")
             if sep and not re.search(r"\d", label):
-                token_type = PRICE_COLUMNS.get(_norm(label))
+                token_type = PRICE_COLUMNS.get(norm_header(label))
                 if token_type is None:
                     raise self.drift(f"unknown price label {label!r} in the long-context table")
             elif column_type is not None:
@@ -250,41 +242,14 @@ class _Parser:
         model_id = model_id_for(name)
         model_name = self.names.setdefault(model_id, name)
         if is_no_price(cell):
-            self.exclusions.append(
-                Exclusion(**self.provenance, item=model_id, field=field, reason=f"no price published ({cell!r})")
-            )
+            self.collect.exclude(model_id, field, f"no price published ({cell!r})")
             return
-        try:
-            price: Price = parse_price(cell)
-        except UnknownUnitError as exc:
-            raise self.drift(f"{model_name} / {field}: {exc}") from exc
-        key = (model_id, token_type, service_tier, context_band, "text")
-        fact = PriceFact(
-            **self.provenance,
-            provider_id=PROVIDER_ID,
-            model_id=model_id,
-            model_name=model_name,
-            token_type=token_type,
-            service_tier=service_tier,
-            context_band=context_band,
-            currency=price.currency,
-            price_per_mtok=price.price_per_mtok,
-            usd_per_mtok=price.price_per_mtok if price.currency == "USD" else None,
-            unit_as_published=price.unit_as_published,
-            raw_value=raw or cell,
+        price = self.collect.parse_price(cell, where=f"{model_name} / {field}")
+        self.collect.price(
+            model_id, token_type, price, model_name=model_name, raw=raw or cell, tier=service_tier,
+            band=context_band, label=f"{model_name} {token_type}/{service_tier}/{context_band}", said=cell,
         )
-        previous = self.facts.get(key)
-        if previous is not None and previous.price_per_mtok != price.price_per_mtok:
-            raise self.drift(
-                f"{model_name} {token_type}/{service_tier}/{context_band} has two prices: "
-                f"{previous.raw_value!r} and {cell!r}"
-            )
-        self.facts.setdefault(key, fact)
-
-
-def _norm(header: str) -> str:
-    return re.sub(r"\s+", " ", header.replace("\n", " ")).strip().rstrip(":").strip().lower()
 
 
 def _has_model_column(table: Table) -> bool:
-    return bool(table.headers) and _norm(table.headers[0]) == MODEL_COLUMN
+    return bool(table.headers) and norm_header(table.headers[0]) == MODEL_COLUMN

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import re
 
-from scrapers.errors import LayoutDriftError
+from scrapers.facts import FactCollector, norm_header
 from scrapers.markdown_tables import Table, clean_cell, extract_tables, split_annotations
-from scrapers.records import CaptureMeta, Exclusion, ParseResult, PriceFact
-from scrapers.units import UnknownUnitError, is_no_price, parse_price
+from scrapers.records import CaptureMeta, ParseResult
+from scrapers.units import is_no_price
 
 SOURCE_ID = "cohere"
 PARSER_VERSION = "1"
@@ -80,21 +80,13 @@ def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta):
-        self.meta = meta
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.facts: dict[tuple, PriceFact] = {}
-        self.exclusions: list[Exclusion] = []
-
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(SOURCE_ID, self.meta.url, message)
+        self.collect = FactCollector(meta, PARSER_VERSION, source_id=SOURCE_ID, provider_id=PROVIDER_ID)
+        self.drift, self.exclude = self.collect.drift, self.collect.exclude
 
     def run(self, body: bytes) -> ParseResult:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise self.drift(f"page is not UTF-8 text: {exc}") from exc
+        text = self.collect.text(body)
         for table in extract_tables(text):
-            if table.headers and _norm(table.headers[0]) == "model":
+            if table.headers and norm_header(table.headers[0]) == "model":
                 self.read_table(table)
         lines = [clean_cell(line) for line in text.splitlines()]
         for i, line in enumerate(lines):
@@ -104,9 +96,9 @@ class _Parser:
                 product = next((p for p in reversed(lines[max(0, i - 4):i]) if re.search(r"[A-Za-z]", p) and len(p) < 40),
                                "enterprise products")
                 self.exclude(model_id_for(product), "pricing", f"contact sales: {_CONTACT_RE.search(line)[0]}")
-        if not self.facts:
+        if not self.collect.facts:
             raise self.drift("no model token prices found (no price sentences and no Model price table)")
-        return ParseResult(prices=list(self.facts.values()), exclusions=self.exclusions)
+        return self.collect.result()
 
     def read_sentence(self, match: re.Match) -> None:
         subject = re.sub(r"^(?:the\s+)?", "", match["subject"].strip(" -*:"), flags=re.I)
@@ -119,7 +111,7 @@ class _Parser:
             self.add(name, match["b_kind"].lower(), match["b"], "prose")
 
     def read_table(self, table: Table) -> None:
-        roles = [COLUMNS.get(_norm(h)) for h in table.headers[1:]]
+        roles = [COLUMNS.get(norm_header(h)) for h in table.headers[1:]]
         if not any(r in ("input", "output", "price") for r in roles):
             return  # a model table without prices
         for header, role in zip(table.headers[1:], roles, strict=False):
@@ -146,29 +138,8 @@ class _Parser:
         if _NON_TOKEN_RE.search(cell):
             self.exclude(model_id, field, f"priced per search, image or request, not per token: {cell!r}")
             return
-        try:
-            price = parse_price(cell)
-        except UnknownUnitError as exc:
-            raise self.drift(f"{name} / {field}: {exc}") from exc
-        key = (model_id, token_type, "standard", "all", "text")
-        previous = self.facts.get(key)
-        if previous is not None:
-            if previous.price_per_mtok != price.price_per_mtok:
-                raise self.drift(f"{name} {token_type} has two prices: {previous.raw_value!r} and {cell!r}")
-            return
-        self.facts[key] = PriceFact(
-            **self.provenance, provider_id=PROVIDER_ID, model_id=model_id, model_name=name,
-            token_type=token_type, currency=price.currency, price_per_mtok=price.price_per_mtok,
-            usd_per_mtok=price.price_per_mtok if price.currency == "USD" else None,
-            unit_as_published=price.unit_as_published, raw_value=cell,
-        )
-
-    def exclude(self, item: str, field: str, reason: str) -> None:
-        self.exclusions.append(Exclusion(**self.provenance, item=item, field=field, reason=reason))
-
-
-def _norm(header: str) -> str:
-    return re.sub(r"\s+", " ", header.replace("\n", " ")).strip().rstrip(":").strip().lower()
+        price = self.collect.parse_price(cell, where=f"{name} / {field}")
+        self.collect.price(model_id, token_type, price, model_name=name, raw=cell, label=f"{name} {token_type}")
 
 
 def _expand(subject: str) -> list[str]:

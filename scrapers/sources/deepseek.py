@@ -37,10 +37,10 @@ import re
 
 from bs4 import BeautifulSoup
 
-from scrapers.errors import LayoutDriftError
+from scrapers.facts import FactCollector
 from scrapers.markdown_tables import clean_cell, extract_tables
-from scrapers.records import ALL_CONTEXT, CaptureMeta, Exclusion, ModelAttributes, ParseResult, PriceFact
-from scrapers.units import UnknownUnitError, is_no_price, parse_price
+from scrapers.records import CaptureMeta, ModelAttributes, ParseResult
+from scrapers.units import is_no_price
 
 SOURCE_ID = "deepseek"
 PARSER_VERSION = "1"
@@ -103,20 +103,11 @@ def price_label(label: str) -> tuple[str, str] | None:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta, source_id: str):
-        self.meta = meta
-        self.source_id = source_id
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.facts: dict[tuple, PriceFact] = {}
-        self.exclusions: list[Exclusion] = []
-
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(self.source_id, self.meta.url, message)
+        self.collect = FactCollector(meta, PARSER_VERSION, source_id=source_id, provider_id=PROVIDER_ID)
+        self.drift = self.collect.drift
 
     def run(self, body: bytes) -> ParseResult:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise self.drift(f"page is not UTF-8 text: {exc}") from exc
+        text = self.collect.text(body)
         is_html = re.search(r"<table\b", text, re.IGNORECASE) is not None
         rows = _html_rows(text) if is_html else _markdown_rows(text)
         if rows is None:
@@ -139,18 +130,20 @@ class _Parser:
         if versions is None:
             raise self.drift("no MODEL VERSION row: the alias -> version link is missing")
         names = {alias: _one_line(version) for alias, version in zip(models, versions, strict=True)}
-        if not self.facts:
+        if not self.collect.facts:
             raise self.drift("no price facts found in the model table")
-        prices = [fact.model_copy(update={"model_name": names[fact.model_id]}) for fact in self.facts.values()]
+        prices = [
+            fact.model_copy(update={"model_name": names[fact.model_id]}) for fact in self.collect.facts.values()
+        ]
         attributes = [
             ModelAttributes(
-                **self.provenance, provider_id=PROVIDER_ID, model_id=alias, source_model_id=alias,
+                **self.collect.provenance, provider_id=PROVIDER_ID, model_id=alias, source_model_id=alias,
                 model_name=names[alias], creator=PROVIDER_ID,
                 context_length=_context_length(context[i]) if context else None,
             )
             for i, alias in enumerate(models)
         ]
-        return ParseResult(prices=prices, models=attributes, exclusions=self.exclusions)
+        return ParseResult(prices=prices, models=attributes, exclusions=self.collect.exclusions)
 
     # -- rows ---------------------------------------------------------------------------------------
 
@@ -192,32 +185,11 @@ class _Parser:
 
     def add(self, alias: str, token_type: str, unit: str, cell: str, *, field: str) -> None:
         if is_no_price(cell) or cell.strip().lower() in _FREE:
-            self.exclusions.append(
-                Exclusion(**self.provenance, item=alias, field=field, reason=f"no price published ({cell!r})")
-            )
+            self.collect.exclude(alias, field, f"no price published ({cell!r})")
             return
-        try:
-            price = parse_price(cell, default_unit=unit)
-        except UnknownUnitError as exc:
-            raise self.drift(f"{alias} / {field}: {exc}") from exc
-        key = (alias, token_type)
-        previous = self.facts.get(key)
-        if previous is not None and previous.price_per_mtok != price.price_per_mtok:
-            raise self.drift(f"{alias} {token_type} has two prices: {previous.raw_value!r} and {cell!r}")
-        self.facts.setdefault(key, PriceFact(
-            **self.provenance,
-            provider_id=PROVIDER_ID,
-            model_id=alias,
-            model_name=alias,  # replaced by the version once the MODEL VERSION row is read
-            token_type=token_type,
-            service_tier="standard",
-            context_band=ALL_CONTEXT,
-            currency=price.currency,
-            price_per_mtok=price.price_per_mtok,
-            usd_per_mtok=price.price_per_mtok if price.currency == "USD" else None,
-            unit_as_published=price.unit_as_published,
-            raw_value=cell,
-        ))
+        price = self.collect.parse_price(cell, where=f"{alias} / {field}", default_unit=unit)
+        # model_name is replaced by the version once the MODEL VERSION row is read
+        self.collect.price(alias, token_type, price, model_name=alias, raw=cell, label=f"{alias} {token_type}")
 
 
 # -- renderings -> logical rows (list of cell texts, the header row first) ----------------------------

@@ -36,10 +36,10 @@ from __future__ import annotations
 
 import re
 
-from scrapers.errors import LayoutDriftError
+from scrapers.facts import FactCollector
 from scrapers.markdown_tables import Table, clean_cell, extract_tables, split_annotations
-from scrapers.records import ALL_CONTEXT, CaptureMeta, Exclusion, ParseResult, PriceFact
-from scrapers.units import UnknownUnitError, is_no_price, parse_price
+from scrapers.records import CaptureMeta, ParseResult
+from scrapers.units import is_no_price
 
 SOURCE_ID = "fireworks"
 PARSER_VERSION = "1"
@@ -121,21 +121,13 @@ def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta):
-        self.meta = meta
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.facts: dict[tuple, PriceFact] = {}
-        self.exclusions: list[Exclusion] = []
+        self.collect = FactCollector(meta, PARSER_VERSION, source_id=SOURCE_ID, provider_id=PROVIDER_ID)
+        self.drift, self.exclude = self.collect.drift, self.collect.exclude
         self.links: dict[str, str] = {}
         self.order: tuple[str, ...] = DEFAULT_ORDER
 
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(SOURCE_ID, self.meta.url, message)
-
     def run(self, body: bytes) -> ParseResult:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise self.drift(f"page is not UTF-8 text: {exc}") from exc
+        text = self.collect.text(body)
         self.links = model_links(text)
         for match in _ORDER_RE.finditer(text):
             parts = [re.sub(r"\s+", " ", p.strip().lower()) for p in match.group(1).split("/")]
@@ -157,9 +149,9 @@ class _Parser:
             raise self.drift("no per-model text/vision price table (first column 'Model') found")
         if _SIZE_SECTION_RE.search(text) and not buckets:
             raise self.drift("the size-based pricing section has no readable bucket rows")
-        if not self.facts:
+        if not self.collect.facts:
             raise self.drift("no price facts found")
-        return ParseResult(prices=list(self.facts.values()), exclusions=self.exclusions)
+        return self.collect.result()
 
     def read_table(self, table: Table, *, embedding: bool) -> int:
         """Read one price table; returns the number of size-bucket rows."""
@@ -210,34 +202,13 @@ class _Parser:
             raise self.drift(f"{model_id} / {header}: {len(parts)} prices in {cell!r}, expected {len(self.order)}")
         return list(zip(self.order, parts, strict=True))
 
-    def exclude(self, item: str, field: str, reason: str) -> None:
-        self.exclusions.append(Exclusion(**self.provenance, item=item, field=field, reason=reason))
-
     def add(self, model_id: str, name: str, token_type: str, tier: str, cell: str, *, field: str) -> None:
         if is_no_price(cell) or cell.strip().lower() in {"free", "contact us", "contact sales"}:
             self.exclude(model_id, f"{field} {token_type}", f"no {tier} price published ({cell!r})")
             return
-        try:
-            price = parse_price(cell, default_unit=DEFAULT_UNIT)
-        except UnknownUnitError as exc:
-            raise self.drift(f"{name} / {field}: {exc}") from exc
-        key = (model_id, token_type, tier, ALL_CONTEXT, "text")
-        previous = self.facts.get(key)
-        if previous is not None and previous.price_per_mtok != price.price_per_mtok:
-            raise self.drift(f"{model_id} {token_type}/{tier} has two prices: {previous.raw_value!r} and {cell!r}")
-        self.facts.setdefault(key, PriceFact(
-            **self.provenance,
-            provider_id=PROVIDER_ID,
-            model_id=model_id,
-            model_name=name,
-            token_type=token_type,
-            service_tier=tier,
-            currency=price.currency,
-            price_per_mtok=price.price_per_mtok,
-            usd_per_mtok=price.price_per_mtok if price.currency == "USD" else None,
-            unit_as_published=price.unit_as_published,
-            raw_value=cell,
-        ))
+        price = self.collect.parse_price(cell, where=f"{name} / {field}", default_unit=DEFAULT_UNIT)
+        self.collect.price(model_id, token_type, price, model_name=name, raw=cell, tier=tier,
+                           label=f"{model_id} {token_type}/{tier}")
 
 
 def _end_tables_at_prose(text: str) -> str:

@@ -52,7 +52,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from scrapers.errors import LayoutDriftError
+from scrapers.facts import FactCollector
 from scrapers.markdown_tables import (
     Table,
     clean_cell,
@@ -60,8 +60,8 @@ from scrapers.markdown_tables import (
     extract_tables,
     split_annotations,
 )
-from scrapers.records import ALL_CONTEXT, CaptureMeta, Exclusion, ParseResult, PriceFact
-from scrapers.units import UnknownUnitError, is_no_price, parse_price
+from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
+from scrapers.units import is_no_price
 
 SOURCE_ID = "gemini"
 PARSER_VERSION = "1"
@@ -161,23 +161,12 @@ def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta):
-        self.meta = meta
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.facts: dict[tuple, PriceFact] = {}
-        self.exclusions: list[Exclusion] = []
+        self.collect = FactCollector(meta, PARSER_VERSION, source_id=SOURCE_ID, provider_id=PROVIDER_ID)
+        self.drift, self.exclude = self.collect.drift, self.collect.exclude
         self.used_descriptions: dict[str, int] = {}
 
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(SOURCE_ID, self.meta.url, message)
-
-    def exclude(self, item: str, field_: str, reason: str) -> None:
-        self.exclusions.append(Exclusion(**self.provenance, item=item, field=field_, reason=reason))
-
     def run(self, body: bytes) -> ParseResult:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise self.drift(f"page is not UTF-8 text: {exc}") from exc
+        text = self.collect.text(body)
         text, _ = collapse_repeated_body(text)
         # dedupe=False: two models can have identical tables (a preview and its stable model)
         tables = [_realign(t) for t in extract_tables(text, collapse_repeats=False, dedupe=False)]
@@ -185,9 +174,9 @@ class _Parser:
             raise self.drift("no Free/Paid tier price table found")
         for section in self.sections(text.splitlines(), tables):
             self.read_section(section)
-        if not self.facts:
+        if not self.collect.facts:
             raise self.drift("no price facts found in the paid-tier tables")
-        return ParseResult(prices=list(self.facts.values()), exclusions=self.exclusions)
+        return self.collect.result()
 
     # -- sections -----------------------------------------------------------------------------------
 
@@ -326,13 +315,13 @@ class _Parser:
                 raise self.drift(f"{model_id} / {field_}: unknown qualifier ({qualifier}) in a price")
             modalities += [m for m in found if m not in modalities]
         amount = _PAREN_RE.sub(" ", segment).strip(" ,.;")
-        try:
-            price = parse_price(amount, default_unit="1M tokens")
-        except UnknownUnitError as exc:
-            raise self.drift(f"{model_id} / {field_}: {exc}") from exc
+        price = self.collect.parse_price(amount, where=f"{model_id} / {field_}", default_unit="1M tokens")
         for modality in modalities or label_modalities or ("text",):
-            self.add(model_id, model_name, token_type, tier, band, modality, price, valid_from, valid_to,
-                     raw=original)
+            self.collect.price(
+                model_id, token_type, price, model_name=model_name, raw=re.sub(r"\s+", " ", original).strip(),
+                tier=tier, band=band, modality=modality, valid_from=valid_from, valid_to=valid_to,
+                valid_from_basis="effective" if valid_from else None, said=original,
+            )
 
     def date(self, match: re.Match, model_id: str, field_: str) -> date:
         text = f"{match.group(2)[:3]} {match.group(3)} {match.group(4)}"
@@ -340,33 +329,6 @@ class _Parser:
             return datetime.strptime(text, "%b %d %Y").date()
         except ValueError as exc:
             raise self.drift(f"{model_id} / {field_}: unreadable date {match.group(0)!r}") from exc
-
-    def add(self, model_id, model_name, token_type, tier, band, modality, price, valid_from, valid_to, raw) -> None:
-        key = (model_id, token_type, tier, band, modality, valid_from)
-        previous = self.facts.get(key)
-        if previous is not None:
-            if previous.price_per_mtok != price.price_per_mtok:
-                raise self.drift(f"{model_id} {token_type}/{tier}/{band}/{modality} has two prices: "
-                                 f"{previous.raw_value!r} and {raw!r}")
-            return
-        self.facts[key] = PriceFact(
-            **self.provenance,
-            provider_id=PROVIDER_ID,
-            model_id=model_id,
-            model_name=model_name,
-            token_type=token_type,
-            service_tier=tier,
-            context_band=band,
-            modality=modality,
-            currency=price.currency,
-            price_per_mtok=price.price_per_mtok,
-            usd_per_mtok=price.price_per_mtok if price.currency == "USD" else None,
-            unit_as_published=price.unit_as_published,
-            raw_value=re.sub(r"\s+", " ", raw).strip(),
-            valid_from=valid_from,
-            valid_to=valid_to,
-            valid_from_basis="effective" if valid_from else None,
-        )
 
 
 # -- helpers ----------------------------------------------------------------------------------------

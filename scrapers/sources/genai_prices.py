@@ -44,7 +44,6 @@ records an exclusion (a data slip in one model must not stop the whole feed). No
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -53,8 +52,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
-from scrapers.errors import LayoutDriftError
-from scrapers.records import ALL_CONTEXT, CaptureMeta, Exclusion, ModelAttributes, ParseResult, PriceFact
+from scrapers.facts import FactCollector
+from scrapers.records import ALL_CONTEXT, CaptureMeta, ModelAttributes, ParseResult
 
 SOURCE_ID = "genai_prices"
 PARSER_VERSION = "1"
@@ -186,24 +185,12 @@ def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta):
-        self.meta = meta
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.facts: dict[tuple, PriceFact] = {}
+        self.collect = FactCollector(meta, PARSER_VERSION, unique_exclusions=True)
+        self.drift, self.exclude = self.collect.drift, self.collect.exclude
         self.models: dict[tuple[str, str], ModelAttributes] = {}
-        self.exclusions: dict[tuple[str, str, str], Exclusion] = {}
-
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(self.meta.source_id, self.meta.url, message)
-
-    def exclude(self, item: str, field: str, reason: str) -> None:
-        self.exclusions.setdefault(
-            (item, field, reason), Exclusion(**self.provenance, item=item, field=field, reason=reason))
 
     def run(self, body: bytes) -> ParseResult:
-        try:
-            document = json.loads(body, parse_float=Decimal)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise self.drift(f"feed is not JSON: {exc}") from exc
+        document = self.collect.json(body, what="feed")
         if not isinstance(document, list) or not document:
             raise self.drift("feed is not a non-empty list of providers")
         for raw in document:
@@ -213,10 +200,9 @@ class _Parser:
                 raise self.drift(f"provider {_label(raw)}: {_errors(exc)}") from exc
             for model in provider.models:
                 self.read_model(provider, model)
-        if not self.facts:
+        if not self.collect.facts:
             raise self.drift(f"{len(document)} providers but no token price")
-        return ParseResult(prices=list(self.facts.values()), models=list(self.models.values()),
-                           exclusions=list(self.exclusions.values()))
+        return self.collect.result(models=list(self.models.values()))
 
     def read_model(self, provider: Provider, raw: dict) -> None:
         item = f"{provider.id}/{_label(raw)}"
@@ -285,26 +271,11 @@ class _Parser:
             valid_from, valid_to) -> None:
         if amount < 0:
             raise self.drift(f"model {item}: negative price {key}={amount}")
-        fact = PriceFact(
-            **self.provenance,
-            provider_id=provider_id,
-            model_id=model_id,
-            model_name=name,
-            token_type=token_type,
-            service_tier=tier,
-            context_band=band,
-            modality=modality,
-            currency="USD",
-            price_per_mtok=amount,
-            usd_per_mtok=amount,
-            unit_as_published=UNIT,
-            raw_value=str(amount),
-            valid_from=valid_from,
-            valid_to=valid_to,
-            valid_from_basis="effective" if valid_from else None,
+        previous = self.collect.price(
+            model_id, token_type, amount, unit=UNIT, model_name=name, raw=str(amount), provider_id=provider_id,
+            tier=tier, band=band, modality=modality, valid_from=valid_from, valid_to=valid_to,
+            valid_from_basis="effective" if valid_from else None, strict=False,
         )
-        fact_key = (provider_id, model_id, token_type, tier, band, modality, valid_from)
-        previous = self.facts.setdefault(fact_key, fact)
         if previous.price_per_mtok != amount:
             self.exclude(item, f"prices.{key}", f"{model_id} {token_type}/{tier}/{band}/{modality} stated twice "
                          f"({previous.raw_value} and {amount}); the first is kept")
@@ -314,7 +285,7 @@ class _Parser:
         if creator is None or (provider_id, model_id) in self.models:
             return
         self.models[(provider_id, model_id)] = ModelAttributes(
-            **self.provenance,
+            **self.collect.provenance,
             provider_id=provider_id,
             model_id=model_id,
             source_model_id=model.id,

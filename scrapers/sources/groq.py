@@ -39,9 +39,9 @@ from decimal import Decimal, InvalidOperation
 
 from bs4 import BeautifulSoup, Tag
 
-from scrapers.errors import LayoutDriftError
-from scrapers.records import ALL_CONTEXT, CaptureMeta, Exclusion, ParseResult, PerformanceFact, PriceFact
-from scrapers.units import UnknownUnitError, is_no_price, parse_price
+from scrapers.facts import FactCollector
+from scrapers.records import CaptureMeta, ParseResult, PerformanceFact
+from scrapers.units import is_no_price
 
 SOURCE_ID = "groq"
 PARSER_VERSION = "1"
@@ -95,21 +95,13 @@ def model_id_for(name: str, hrefs: list[str]) -> str:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta):
-        self.meta = meta
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.facts: dict[tuple, PriceFact] = {}
+        self.collect = FactCollector(meta, PARSER_VERSION, source_id=SOURCE_ID, provider_id=PROVIDER_ID)
+        self.drift, self.exclude = self.collect.drift, self.collect.exclude
         self.speeds: dict[str, PerformanceFact] = {}
-        self.exclusions: list[Exclusion] = []
         self.names: dict[str, str] = {}
 
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(SOURCE_ID, self.meta.url, message)
-
     def run(self, body: bytes) -> ParseResult:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise self.drift(f"page is not UTF-8 text: {exc}") from exc
+        text = self.collect.text(body)
         soup = BeautifulSoup(text, "lxml")
         token_tables = 0
         for table in soup.find_all("table"):
@@ -124,11 +116,9 @@ class _Parser:
                 self.read_other_table(headers, rows, title)
         if not token_tables:
             raise self.drift("no token price table (a model column and token price columns) found")
-        if not self.facts:
+        if not self.collect.facts:
             raise self.drift("no price facts found in the token price tables")
-        return ParseResult(
-            prices=list(self.facts.values()), performance=list(self.speeds.values()), exclusions=self.exclusions
-        )
+        return self.collect.result(performance=list(self.speeds.values()))
 
     # -- tables -------------------------------------------------------------------------------------
 
@@ -176,47 +166,25 @@ class _Parser:
                 reason = "no public price: contact sales (enterprise access)"
             else:
                 reason = f"not priced per token ({priced})"
-            self.exclusions.append(Exclusion(
-                **self.provenance, item=model_id_for(name, hrefs), field=title, reason=reason
-            ))
+            self.exclude(model_id_for(name, hrefs), title, reason)
 
     # -- facts --------------------------------------------------------------------------------------
 
     def add_price(self, model_id: str, model_name: str, token_type: str, cell: str, header: str) -> None:
         cell = _HINT_RE.sub("", cell)
         if is_no_price(cell) or cell.strip().lower() in {"free", "contact us"}:
-            self.exclusions.append(Exclusion(
-                **self.provenance, item=model_id, field=header, reason=f"no price published ({cell!r})"
-            ))
+            self.exclude(model_id, header, f"no price published ({cell!r})")
             return
         unit = _UNIT_RE.search(header)
-        try:
-            price = parse_price(cell, default_unit=f"{unit.group(1)} tokens" if unit else None)
-        except UnknownUnitError as exc:
-            raise self.drift(f"{model_name} / {header}: {exc}") from exc
-        key = (model_id, token_type, "standard", ALL_CONTEXT, "text")
-        previous = self.facts.get(key)
-        if previous is not None and previous.price_per_mtok != price.price_per_mtok:
-            raise self.drift(f"{model_id} {token_type} has two prices: {previous.raw_value!r} and {cell!r}")
-        self.facts.setdefault(key, PriceFact(
-            **self.provenance,
-            provider_id=PROVIDER_ID,
-            model_id=model_id,
-            model_name=model_name,
-            token_type=token_type,
-            currency=price.currency,
-            price_per_mtok=price.price_per_mtok,
-            usd_per_mtok=price.price_per_mtok if price.currency == "USD" else None,
-            unit_as_published=price.unit_as_published,
-            raw_value=cell,
-        ))
+        price = self.collect.parse_price(cell, where=f"{model_name} / {header}",
+                                         default_unit=f"{unit.group(1)} tokens" if unit else None)
+        self.collect.price(model_id, token_type, price, model_name=model_name, raw=cell,
+                           label=f"{model_id} {token_type}")
 
     def add_speed(self, model_id: str, model_name: str, cell: str, header: str) -> None:
         cell = _HINT_RE.sub("", cell)
         if is_no_price(cell):
-            self.exclusions.append(Exclusion(
-                **self.provenance, item=model_id, field=header, reason=f"no speed published ({cell!r})"
-            ))
+            self.exclude(model_id, header, f"no speed published ({cell!r})")
             return
         match = _SPEED_RE.match(cell.strip())
         try:
@@ -226,7 +194,7 @@ class _Parser:
         if value is None:
             raise self.drift(f"{model_name} / {header}: unreadable speed {cell!r}")
         self.speeds.setdefault(model_id, PerformanceFact(
-            **self.provenance, provider_id=PROVIDER_ID, model_id=model_id, model_name=model_name,
+            **self.collect.provenance, provider_id=PROVIDER_ID, model_id=model_id, model_name=model_name,
             metric="output_tokens_per_second", value=value, unit="tokens/s", raw_value=cell,
         ))
 

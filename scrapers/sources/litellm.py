@@ -50,12 +50,11 @@ API takes). Other prefixes (image sizes, regions) stay: they are different produ
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal
 
-from scrapers.errors import LayoutDriftError
-from scrapers.records import ALL_CONTEXT, CaptureMeta, Exclusion, ParseResult, PriceFact
+from scrapers.facts import FactCollector
+from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
 from scrapers.units import UnknownUnitError, parse_per_token
 
 SOURCE_ID = "litellm"
@@ -169,22 +168,11 @@ def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta):
-        self.meta = meta
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.facts: dict[tuple, tuple[str, PriceFact]] = {}  # key -> (litellm key, fact)
-        self.exclusions: list[Exclusion] = []
-
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(self.meta.source_id, self.meta.url, message)
-
-    def exclude(self, item: str, field: str, reason: str) -> None:
-        self.exclusions.append(Exclusion(**self.provenance, item=item, field=field, reason=reason))
+        self.collect = FactCollector(meta, PARSER_VERSION)
+        self.drift, self.exclude = self.collect.drift, self.collect.exclude
 
     def run(self, body: bytes) -> ParseResult:
-        try:
-            document = json.loads(body, parse_float=_Number)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise self.drift(f"cost map is not JSON: {exc}") from exc
+        document = self.collect.json(body, what="cost map", parse_float=_Number)
         if not isinstance(document, dict) or not document:
             raise self.drift("cost map is not a non-empty JSON object")
         entries = 0
@@ -197,9 +185,9 @@ class _Parser:
                 self.exclude(key, "litellm_provider", "entry without litellm_provider (not a model price entry)")
                 continue
             self.read_entry(key, entry, provider.strip().lower())
-        if not self.facts:
+        if not self.collect.facts:
             raise self.drift(f"{entries} entries but no token price")
-        return ParseResult(prices=[fact for _, fact in self.facts.values()], exclusions=self.exclusions)
+        return self.collect.result()
 
     def read_entry(self, key: str, entry: dict, provider: str) -> None:
         model_id = model_id_for(key, provider)
@@ -277,24 +265,10 @@ class _Parser:
             self.exclude(key, field, f"implausible price {price.price_per_mtok} USD per 1M tokens "
                          f"(above {PLAUSIBLE_MAX}): likely a unit slip upstream")
             return
-        fact = PriceFact(
-            **self.provenance,
-            provider_id=provider,
-            model_id=model_id,
-            model_name=key,
-            token_type=token_type,
-            service_tier=tier,
-            context_band=band,
-            modality=modality,
-            currency="USD",
-            price_per_mtok=price.price_per_mtok,
-            usd_per_mtok=price.price_per_mtok,
-            unit_as_published=price.unit_as_published,
-            raw_value=text,
-        )
-        fact_key = (provider, model_id, token_type, tier, band, modality)
-        first_key, previous = self.facts.setdefault(fact_key, (key, fact))
+        # model_name is the LiteLLM key, so the fact kept names the key that priced it first
+        previous = self.collect.price(model_id, token_type, price, model_name=key, raw=text, provider_id=provider,
+                                      tier=tier, band=band, modality=modality, strict=False)
         if previous.price_per_mtok != price.price_per_mtok:
-            where = "the same entry" if first_key == key else f"key {first_key!r}"
+            where = "the same entry" if previous.model_name == key else f"key {previous.model_name!r}"
             self.exclude(key, field, f"{model_id} {token_type}/{tier}/{band}/{modality} already priced "
                          f"{previous.raw_value} by {where}; the first is kept")

@@ -40,8 +40,8 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
 
-from scrapers.errors import LayoutDriftError
-from scrapers.records import ALL_CONTEXT, CaptureMeta, Exclusion, ParseResult, PriceFact
+from scrapers.facts import FactCollector
+from scrapers.records import CaptureMeta, ParseResult
 from scrapers.sources.litellm import PLAUSIBLE_MAX, model_id_for
 
 SOURCE_ID = "litellm_history"
@@ -70,22 +70,11 @@ def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta):
-        self.meta = meta
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.result = ParseResult()
-        self.facts: dict[tuple, PriceFact] = {}
-
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(self.meta.source_id, self.meta.url, message)
-
-    def exclude(self, item: str, field: str, reason: str) -> None:
-        self.result.exclusions.append(Exclusion(**self.provenance, item=item, field=field, reason=reason))
+        self.collect = FactCollector(meta, PARSER_VERSION)
+        self.drift, self.exclude = self.collect.drift, self.collect.exclude
 
     def run(self, body: bytes) -> ParseResult:
-        try:
-            text = body.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise self.drift(f"history is not UTF-8 text: {exc}") from exc
+        text = self.collect.text(body, what="history", encoding="utf-8-sig")
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = set(reader.fieldnames or [])
         if header != COLUMNS:
@@ -98,10 +87,9 @@ class _Parser:
         runs.sort(key=lambda r: (r["litellm_provider"], r["model_key"], r["first_seen"], r["last_seen"], r["line"]))
         for (provider, key), group in groupby(runs, key=lambda r: (r["litellm_provider"], r["model_key"])):
             self.read_key(provider, key, list(group), end)
-        if not self.facts:
+        if not self.collect.facts:
             raise self.drift(f"{len(runs)} rows but no price fact")
-        self.result.prices = list(self.facts.values())
-        return self.result
+        return self.collect.result()
 
     def read_row(self, line: int, row: dict) -> dict:
         if None in row or any(value is None for value in row.values()):
@@ -157,24 +145,10 @@ class _Parser:
             self.exclude(key, column, f"implausible price {cell} USD per 1M tokens (above {PLAUSIBLE_MAX})")
             return
         model_id = model_id_for(key, provider)
-        fact = PriceFact(
-            **self.provenance,
-            provider_id=provider,
-            model_id=model_id,
-            model_name=key,
-            token_type=token_type,
-            service_tier=tier,
-            context_band=ALL_CONTEXT,
-            currency="USD",
-            price_per_mtok=value,
-            usd_per_mtok=value,
-            unit_as_published=UNIT,
-            raw_value=cell,
-            valid_from=run["first_seen"],
-            valid_to=valid_to,
-            valid_from_basis="first_seen",
+        previous = self.collect.price(
+            model_id, token_type, value, unit=UNIT, model_name=key, raw=cell, provider_id=provider, tier=tier,
+            valid_from=run["first_seen"], valid_to=valid_to, valid_from_basis="first_seen", strict=False,
         )
-        previous = self.facts.setdefault((provider, model_id, token_type, tier, run["first_seen"]), fact)
         if previous.price_per_mtok != value:
             self.exclude(key, column, f"{model_id} {token_type}/{tier} from {run['first_seen']} already priced "
                          f"{previous.raw_value} by key {previous.model_name!r}; the first is kept")

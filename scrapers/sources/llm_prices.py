@@ -31,15 +31,14 @@ Choices, and why:
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from scrapers.errors import LayoutDriftError
-from scrapers.records import ALL_CONTEXT, CaptureMeta, Exclusion, ParseResult, PriceFact
+from scrapers.facts import FactCollector
+from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
 
 SOURCE_ID = "llm_prices"
 PARSER_VERSION = "1"
@@ -118,30 +117,19 @@ def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta):
-        self.meta = meta
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.facts: dict[tuple, PriceFact] = {}
-        self.exclusions: list[Exclusion] = []
-
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(self.meta.source_id, self.meta.url, message)
-
-    def exclude(self, item: str, field: str, reason: str) -> None:
-        self.exclusions.append(Exclusion(**self.provenance, item=item, field=field, reason=reason))
+        self.collect = FactCollector(meta, PARSER_VERSION)
+        self.drift, self.exclude = self.collect.drift, self.collect.exclude
 
     def run(self, body: bytes) -> ParseResult:
-        try:
-            document = json.loads(body, parse_float=Decimal)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise self.drift(f"response is not JSON: {exc}") from exc
+        document = self.collect.json(body)
         rows = self.rows(document)
         if not rows:
             raise self.drift("no price rows")
         for vendor, model_id, name, period in rows:
             self.read_period(vendor, model_id, name, period)
-        if not self.facts:
+        if not self.collect.facts:
             raise self.drift(f"{len(rows)} price rows but no price fact")
-        return ParseResult(prices=list(self.facts.values()), exclusions=self.exclusions)
+        return self.collect.result()
 
     def rows(self, document: object) -> list[tuple[str, str, str, PricePeriod]]:
         """Both shapes -> ``(vendor, id, name, period)`` rows."""
@@ -178,25 +166,11 @@ class _Parser:
                 continue
             if amount < 0:
                 raise self.drift(f"{item}: negative price {field}={amount}")
-            fact = PriceFact(
-                **self.provenance,
-                provider_id=provider_id,
-                model_id=model_id,
-                model_name=name,
-                token_type=token_type,
-                context_band=band,
-                modality=modality,
-                currency="USD",
-                price_per_mtok=amount,
-                usd_per_mtok=amount,
-                unit_as_published=UNIT,
-                raw_value=str(amount),
-                valid_from=period.from_date,
-                valid_to=period.to_date,
-                valid_from_basis="effective" if period.from_date else None,
+            previous = self.collect.price(
+                model_id, token_type, amount, unit=UNIT, model_name=name, raw=str(amount), provider_id=provider_id,
+                band=band, modality=modality, valid_from=period.from_date, valid_to=period.to_date,
+                valid_from_basis="effective" if period.from_date else None, strict=False,
             )
-            key = (provider_id, model_id, token_type, "standard", band, modality, period.from_date)
-            previous = self.facts.setdefault(key, fact)
             if previous.price_per_mtok != amount:
                 self.exclude(item, field, f"{model_id} {token_type}/{band} from {period.from_date} stated twice "
                              f"({previous.raw_value} and {amount}); the first is kept")

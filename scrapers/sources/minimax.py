@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import re
 
-from scrapers.errors import LayoutDriftError
+from scrapers.facts import FactCollector, norm_header
 from scrapers.markdown_tables import Table, extract_tables, split_annotations
-from scrapers.records import CaptureMeta, Exclusion, ParseResult, PriceFact
-from scrapers.units import UnknownUnitError, is_no_price, parse_price
+from scrapers.records import CaptureMeta, ParseResult
+from scrapers.units import is_no_price
 
 SOURCE_ID = "minimax"
 PARSER_VERSION = "1"
@@ -52,37 +52,29 @@ def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta):
-        self.meta = meta
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.facts: dict[tuple, PriceFact] = {}
-        self.exclusions: list[Exclusion] = []
-
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(SOURCE_ID, self.meta.url, message)
+        self.collect = FactCollector(meta, PARSER_VERSION, source_id=SOURCE_ID, provider_id=PROVIDER_ID)
+        self.drift, self.exclude = self.collect.drift, self.collect.exclude
 
     def run(self, body: bytes) -> ParseResult:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise self.drift(f"page is not UTF-8 text: {exc}") from exc
+        text = self.collect.text(body)
         tables = extract_tables(text)
-        text_tables = [t for t in tables if _is_model_table(t) and _norm(t.headers[1]) in TEXT_COLUMNS]
+        text_tables = [t for t in tables if _is_model_table(t) and norm_header(t.headers[1]) in TEXT_COLUMNS]
         if not text_tables:
             raise self.drift("no text price table found (Model | Input | Output ...)")
         for table in text_tables:
             self.read_text(table)
         for table in tables:
             section = _section(table)
-            if section and table not in text_tables and "price" in map(_norm, table.headers):
+            if section and table not in text_tables and "price" in map(norm_header, table.headers):
                 self.read_other(table, section)
-        if not self.facts:
+        if not self.collect.facts:
             raise self.drift("text price table found but no price facts read")
-        return ParseResult(prices=list(self.facts.values()), exclusions=self.exclusions)
+        return self.collect.result()
 
     def read_text(self, table: Table) -> None:
         token_types = []
         for header in table.headers[1:]:
-            token_type = TEXT_COLUMNS.get(_norm(header))
+            token_type = TEXT_COLUMNS.get(norm_header(header))
             if token_type is None:
                 raise self.drift(f"unknown column {header!r} in the text price table (line {table.line})")
             token_types.append(token_type)
@@ -102,47 +94,26 @@ class _Parser:
                     self.add(model_id, name, token_type, cell, header)
 
     def read_other(self, table: Table, section: str) -> None:
-        price_col = list(map(_norm, table.headers)).index("price")
-        model_col = next((i for i, h in enumerate(table.headers) if _norm(h) == "model"), 0)
+        price_col = list(map(norm_header, table.headers)).index("price")
+        model_col = next((i for i, h in enumerate(table.headers) if norm_header(h) == "model"), 0)
         for row in table.rows:
             if price_col >= len(row) or not row[price_col]:
                 continue
             item = ", ".join(line.lstrip("•·- ").strip() for line in row[model_col].split("\n") if line.strip())
-            self.exclusions.append(Exclusion(
-                **self.provenance, item=item or section, field=f"{section}: {table.headers[price_col]}",
-                reason=f"{section} is priced per character, clip, song, voice or image, not per token "
-                       f"(text models only): {row[price_col]!r}",
-            ))
+            self.exclude(item or section, f"{section}: {table.headers[price_col]}",
+                         f"{section} is priced per character, clip, song, voice or image, not per token "
+                         f"(text models only): {row[price_col]!r}")
 
     def add(self, model_id: str, name: str, token_type: str, cell: str, field: str) -> None:
         if is_no_price(cell) or cell.strip().lower() in ("free", "contact sales"):
-            self.exclusions.append(Exclusion(**self.provenance, item=model_id, field=field,
-                                             reason=f"no price published ({cell!r})"))
+            self.exclude(model_id, field, f"no price published ({cell!r})")
             return
-        try:
-            price = parse_price(cell)
-        except UnknownUnitError as exc:
-            raise self.drift(f"{name} / {field}: {exc}") from exc
-        key = (model_id, token_type, "standard", "all", "text")
-        previous = self.facts.get(key)
-        if previous is not None:
-            if previous.price_per_mtok != price.price_per_mtok:
-                raise self.drift(f"{name} {token_type} has two prices: {previous.raw_value!r} and {cell!r}")
-            return
-        self.facts[key] = PriceFact(
-            **self.provenance, provider_id=PROVIDER_ID, model_id=model_id, model_name=name,
-            token_type=token_type, currency=price.currency, price_per_mtok=price.price_per_mtok,
-            usd_per_mtok=price.price_per_mtok if price.currency == "USD" else None,
-            unit_as_published=price.unit_as_published, raw_value=cell,
-        )
-
-
-def _norm(header: str) -> str:
-    return re.sub(r"\s+", " ", header.replace("\n", " ")).strip().rstrip(":").strip().lower()
+        price = self.collect.parse_price(cell, where=f"{name} / {field}")
+        self.collect.price(model_id, token_type, price, model_name=name, raw=cell, label=f"{name} {token_type}")
 
 
 def _is_model_table(table: Table) -> bool:
-    return len(table.headers) > 1 and _norm(table.headers[0]) == "model"
+    return len(table.headers) > 1 and norm_header(table.headers[0]) == "model"
 
 
 def _section(table: Table) -> str | None:

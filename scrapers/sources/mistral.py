@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import re
 
-from scrapers.errors import LayoutDriftError
+from scrapers.facts import FactCollector
 from scrapers.markdown_tables import Table, extract_tables
-from scrapers.records import CaptureMeta, Exclusion, ParseResult, PriceFact
-from scrapers.units import UnknownUnitError, is_no_price, parse_price
+from scrapers.records import CaptureMeta, ParseResult
+from scrapers.units import is_no_price
 
 SOURCE_ID = "mistral"
 PARSER_VERSION = "1"
@@ -58,19 +58,11 @@ def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta):
-        self.meta = meta
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.facts: dict[tuple, PriceFact] = {}
-        self.exclusions: list[Exclusion] = []
-
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(SOURCE_ID, self.meta.url, message)
+        self.collect = FactCollector(meta, PARSER_VERSION, source_id=SOURCE_ID, provider_id=PROVIDER_ID)
+        self.drift, self.exclude = self.collect.drift, self.collect.exclude
 
     def run(self, body: bytes) -> ParseResult:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise self.drift(f"page is not UTF-8 text: {exc}") from exc
+        text = self.collect.text(body)
         tables = [t for t in extract_tables(text) if any(_PRICE_HEADER_RE.search(h) for h in t.headers)]
         if tables:
             for table in tables:
@@ -78,12 +70,12 @@ class _Parser:
         else:
             for section in SECTIONS:
                 self.read_text_section(text, section)
-        if not self.facts:
+        if not self.collect.facts:
             raise self.drift(
                 "no price table found: neither a markdown table with Input (USD)/(EUR) columns nor the 2024 "
                 "text layout (the live mistral.ai/pricing page needs a browser; use the datasets)"
             )
-        return ParseResult(prices=list(self.facts.values()), exclusions=self.exclusions)
+        return self.collect.result()
 
     # -- markdown rendering ---------------------------------------------------------------------------
 
@@ -149,24 +141,11 @@ class _Parser:
         if not model_id:
             raise self.drift(f"a price row under {field!r} names no model")
         if is_no_price(cell):
-            self.exclusions.append(Exclusion(**self.provenance, item=model_id, field=field,
-                                             reason=f"no price published ({cell!r})"))
+            self.exclude(model_id, field, f"no price published ({cell!r})")
             return
-        try:
-            price = parse_price(cell, default_unit="1M tokens", default_currency=currency)
-        except UnknownUnitError as exc:
-            raise self.drift(f"{model_id} / {field}: {exc}") from exc
+        price = self.collect.parse_price(cell, where=f"{model_id} / {field}", default_unit="1M tokens",
+                                         default_currency=currency)
         if price.currency != currency:
             raise self.drift(f"{model_id} / {field}: {cell!r} is in {price.currency}, the column says {currency}")
-        key = (model_id, token_type, currency)
-        previous = self.facts.get(key)
-        if previous is not None:
-            if previous.price_per_mtok != price.price_per_mtok:
-                raise self.drift(f"{model_id} {token_type} {currency} has two prices: {previous.raw_value!r}, {cell!r}")
-            return
-        self.facts[key] = PriceFact(
-            **self.provenance, provider_id=PROVIDER_ID, model_id=model_id, model_name=name or model_id,
-            token_type=token_type, currency=price.currency, price_per_mtok=price.price_per_mtok,
-            usd_per_mtok=price.price_per_mtok if price.currency == "USD" else None,
-            unit_as_published=price.unit_as_published, raw_value=cell,
-        )
+        self.collect.price(model_id, token_type, price, model_name=name or model_id, raw=cell,
+                           label=f"{model_id} {token_type} {currency}")

@@ -36,7 +36,6 @@ Choices, and why:
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -44,15 +43,13 @@ from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from scrapers.errors import LayoutDriftError
+from scrapers.facts import FactCollector
 from scrapers.records import (
     ALL_CONTEXT,
     SERVICE_TIERS,
     CaptureMeta,
-    Exclusion,
     ModelAttributes,
     ParseResult,
-    PriceFact,
 )
 
 SOURCE_ID = "models_dev"
@@ -141,23 +138,12 @@ def creator_of(provider_id: str, model_id: str, base_model: str | None) -> str:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta):
-        self.meta = meta
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.facts: dict[tuple, PriceFact] = {}
+        self.collect = FactCollector(meta, PARSER_VERSION)
+        self.drift, self.exclude = self.collect.drift, self.collect.exclude
         self.models: dict[tuple[str, str], tuple[bool, ModelAttributes]] = {}
-        self.exclusions: list[Exclusion] = []
-
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(self.meta.source_id, self.meta.url, message)
-
-    def exclude(self, item: str, field: str, reason: str) -> None:
-        self.exclusions.append(Exclusion(**self.provenance, item=item, field=field, reason=reason))
 
     def run(self, body: bytes) -> ParseResult:
-        try:
-            document = json.loads(body, parse_float=Decimal)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise self.drift(f"response is not JSON: {exc}") from exc
+        document = self.collect.json(body)
         if isinstance(document, dict) and isinstance(document.get("providers"), dict):
             document = document["providers"]
         if not isinstance(document, dict):
@@ -171,10 +157,9 @@ class _Parser:
                 self.read_model(provider_id.strip().lower(), model_id, raw)
         if not count:
             raise self.drift("no provider lists any model")
-        if not self.facts:
+        if not self.collect.facts:
             raise self.drift(f"{count} models but no price")
-        return ParseResult(prices=list(self.facts.values()), models=[m for _, m in self.models.values()],
-                           exclusions=self.exclusions)
+        return self.collect.result(models=[m for _, m in self.models.values()])
 
     def provider_models(self, provider_id: str, provider: object) -> list[tuple[str, dict]]:
         if not isinstance(provider, dict):
@@ -262,22 +247,10 @@ class _Parser:
         if amount < 0:
             raise self.drift(f"model {item}: negative price {field}={amount}")
         token_type, modality = COST_KEYS[key]
-        fact = PriceFact(
-            **self.provenance,
-            provider_id=provider_id,
-            model_id=model_id,
-            model_name=name,
-            token_type=token_type,
-            service_tier=tier,
-            context_band=band,
-            modality=modality,
-            currency="USD",
-            price_per_mtok=amount,
-            usd_per_mtok=amount,
-            unit_as_published=UNIT,
-            raw_value=str(amount),
+        previous = self.collect.price(
+            model_id, token_type, amount, unit=UNIT, model_name=name, raw=str(amount), provider_id=provider_id,
+            tier=tier, band=band, modality=modality, strict=False,
         )
-        previous = self.facts.setdefault((provider_id, model_id, token_type, tier, band, modality), fact)
         if previous.price_per_mtok != amount:
             self.exclude(item, field, f"{model_id} {token_type}/{tier}/{band}/{modality} already priced "
                          f"{previous.raw_value}; the first is kept")
@@ -289,7 +262,7 @@ class _Parser:
             return  # keep the base entry's attributes over a :free variant's
         context = model.limit.context if model.limit and model.limit.context else None
         self.models[(provider_id, model_id)] = (is_base, ModelAttributes(
-            **self.provenance,
+            **self.collect.provenance,
             provider_id=provider_id,
             model_id=model_id,
             source_model_id=source_model_id,

@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import re
 
-from scrapers.errors import LayoutDriftError
+from scrapers.facts import FactCollector
 from scrapers.markdown_tables import Table, extract_tables
-from scrapers.records import ALL_CONTEXT, CaptureMeta, Exclusion, ParseResult, PriceFact
-from scrapers.units import UnknownUnitError, is_no_price, parse_price
+from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
+from scrapers.units import is_no_price
 
 SOURCE_ID = "moonshot"
 PARSER_VERSION = "1"
@@ -68,27 +68,19 @@ def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta):
-        self.meta = meta
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.facts: dict[tuple, PriceFact] = {}
-        self.exclusions: list[Exclusion] = []
-
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(SOURCE_ID, self.meta.url, message)
+        self.collect = FactCollector(meta, PARSER_VERSION, source_id=SOURCE_ID, provider_id=PROVIDER_ID)
+        self.drift, self.exclude = self.collect.drift, self.collect.exclude
 
     def run(self, body: bytes) -> ParseResult:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise self.drift(f"page is not UTF-8 text: {exc}") from exc
+        text = self.collect.text(body)
         tables = [t for t in extract_tables(text) if t.headers and _norm(t.headers[0]) in ("模型", "model")]
         if not tables:
             raise self.drift("no price table found (no table with a 模型/Model column)")
         for table in tables:
             self.read(table)
-        if not self.facts:
+        if not self.collect.facts:
             raise self.drift("price tables found but no price facts read")
-        return ParseResult(prices=list(self.facts.values()), exclusions=self.exclusions)
+        return self.collect.result()
 
     def read(self, table: Table) -> None:
         roles = []
@@ -127,26 +119,11 @@ class _Parser:
     def add(self, model_id: str, name: str, token_type: str, cell: str, unit: str | None, band: str,
             field: str) -> None:
         if is_no_price(cell) or cell.strip() in ("免费", "Free", "free"):
-            self.exclusions.append(Exclusion(**self.provenance, item=model_id, field=field,
-                                             reason=f"no price published ({cell!r})"))
+            self.exclude(model_id, field, f"no price published ({cell!r})")
             return
-        try:
-            price = parse_price(cell, default_unit=unit)
-        except UnknownUnitError as exc:
-            raise self.drift(f"{name} / {field}: {exc}") from exc
-        key = (model_id, token_type, "standard", band, "text")
-        previous = self.facts.get(key)
-        if previous is not None:
-            if previous.price_per_mtok != price.price_per_mtok:
-                raise self.drift(f"{name} {token_type}/{band} has two prices: {previous.raw_value!r} and {cell!r}")
-            return
-        self.facts[key] = PriceFact(
-            **self.provenance, provider_id=PROVIDER_ID, model_id=model_id, model_name=name,
-            token_type=token_type, context_band=band, currency=price.currency,
-            price_per_mtok=price.price_per_mtok,
-            usd_per_mtok=price.price_per_mtok if price.currency == "USD" else None,
-            unit_as_published=price.unit_as_published, raw_value=cell,
-        )
+        price = self.collect.parse_price(cell, where=f"{name} / {field}", default_unit=unit)
+        self.collect.price(model_id, token_type, price, model_name=name, raw=cell, band=band,
+                           label=f"{name} {token_type}/{band}")
 
 
 def _norm(header: str) -> str:

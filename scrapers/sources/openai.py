@@ -45,10 +45,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from scrapers.errors import LayoutDriftError
+from scrapers.facts import FactCollector, norm_header
 from scrapers.markdown_tables import Table, extract_tables, split_annotations
-from scrapers.records import ALL_CONTEXT, CaptureMeta, Exclusion, ParseResult, PriceFact
-from scrapers.units import UnknownUnitError, is_no_price, parse_price
+from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
+from scrapers.units import is_no_price
 
 SOURCE_ID = "openai"
 PARSER_VERSION = "1"
@@ -102,19 +102,11 @@ def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta):
-        self.meta = meta
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.facts: dict[tuple, PriceFact] = {}
-        self.exclusions: list[Exclusion] = []
-
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(SOURCE_ID, self.meta.url, message)
+        self.collect = FactCollector(meta, PARSER_VERSION, source_id=SOURCE_ID, provider_id=PROVIDER_ID)
+        self.drift = self.collect.drift
 
     def run(self, body: bytes) -> ParseResult:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise self.drift(f"page is not UTF-8 text: {exc}") from exc
+        text = self.collect.text(body)
         all_tables = extract_tables(text)
         tables = [t for t in all_tables if _is_text_token_table(t)]
         if not any(t.under("text", "tokens") for t in tables):
@@ -129,9 +121,9 @@ class _Parser:
             self.check_unit(section[0])
             for table in section:
                 self.read_table(table, self.tier_of(table, alone=len(section) == 1))
-        if not self.facts:
+        if not self.collect.facts:
             raise self.drift("no price facts found in the text-token tables")
-        return ParseResult(prices=list(self.facts.values()), exclusions=self.exclusions)
+        return self.collect.result()
 
     # -- tables -------------------------------------------------------------------------------------
 
@@ -167,7 +159,7 @@ class _Parser:
                 length = "long" if match.group(1) in (">", ">=", "≥") else "short"
             elif match := _LENGTH_WORDS_RE.search(header):
                 length = match.group(1).lower()
-            base = _norm(_NOISE_RE.sub(" ", _LENGTH_WORDS_RE.sub(" ", _BAND_RE.sub(" ", header))))
+            base = norm_header(_NOISE_RE.sub(" ", _LENGTH_WORDS_RE.sub(" ", _BAND_RE.sub(" ", header))))
             token_type = PRICE_COLUMNS.get(base)
             if token_type is None:
                 raise self.drift(f"unknown column {header!r} in the text-token table at line {table.line}")
@@ -231,34 +223,11 @@ class _Parser:
         field = f"{tier}: {column.header}"
         if is_no_price(cell):
             reason = f"no price published ({cell!r})" if cell else "empty cell"
-            self.exclusions.append(Exclusion(**self.provenance, item=model_id, field=field, reason=reason))
+            self.collect.exclude(model_id, field, reason)
             return
-        try:
-            price = parse_price(cell, default_unit="1M tokens")
-        except UnknownUnitError as exc:
-            raise self.drift(f"{name} / {field}: {exc}") from exc
-        key = (model_id, column.token_type, tier, band, "text")
-        previous = self.facts.get(key)
-        if previous is not None:
-            if previous.price_per_mtok != price.price_per_mtok:
-                raise self.drift(
-                    f"{name} {column.token_type}/{tier}/{band} has two prices: {previous.raw_value!r} and {cell!r}"
-                )
-            return
-        self.facts[key] = PriceFact(
-            **self.provenance,
-            provider_id=PROVIDER_ID,
-            model_id=model_id,
-            model_name=name,
-            token_type=column.token_type,
-            service_tier=tier,
-            context_band=band,
-            currency=price.currency,
-            price_per_mtok=price.price_per_mtok,
-            usd_per_mtok=price.price_per_mtok if price.currency == "USD" else None,
-            unit_as_published=price.unit_as_published,
-            raw_value=cell,
-        )
+        price = self.collect.parse_price(cell, where=f"{name} / {field}", default_unit="1M tokens")
+        self.collect.price(model_id, column.token_type, price, model_name=name, raw=cell, tier=tier, band=band,
+                           label=f"{name} {column.token_type}/{tier}/{band}")
 
 
 def _is_text_token_table(table: Table) -> bool:
@@ -276,8 +245,4 @@ def _tier_word(text: str) -> str | None:
 
 
 def _is_model_table(table: Table) -> bool:
-    return bool(table.headers) and _norm(table.headers[0]) == MODEL_COLUMN
-
-
-def _norm(header: str) -> str:
-    return re.sub(r"\s+", " ", header.replace("\n", " ")).strip().rstrip(":").strip().lower()
+    return bool(table.headers) and norm_header(table.headers[0]) == MODEL_COLUMN

@@ -32,14 +32,13 @@ Choices:
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from scrapers.errors import LayoutDriftError
-from scrapers.records import CaptureMeta, Exclusion, ParseResult, PerformanceFact, PriceFact
+from scrapers.facts import FactCollector
+from scrapers.records import CaptureMeta, ParseResult, PerformanceFact
 from scrapers.sources.openrouter_models import NON_TOKEN_PRICES, TOKEN_PRICES, split_id
 from scrapers.units import UnknownUnitError, parse_per_token
 
@@ -170,21 +169,12 @@ def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta):
-        self.meta = meta
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.result = ParseResult()
-
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(SOURCE_ID, self.meta.url, message)
-
-    def exclude(self, item: str, field: str, reason: str) -> None:
-        self.result.exclusions.append(Exclusion(**self.provenance, item=item, field=field, reason=reason))
+        self.collect = FactCollector(meta, PARSER_VERSION, source_id=SOURCE_ID)
+        self.drift, self.exclude = self.collect.drift, self.collect.exclude
+        self.performance: list[PerformanceFact] = []
 
     def run(self, body: bytes) -> ParseResult:
-        try:
-            document = json.loads(body, parse_float=Decimal)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise self.drift(f"response is not JSON: {exc}") from exc
+        document = self.collect.json(body)
         data = document.get("data") if isinstance(document, dict) else None
         if not isinstance(data, dict):
             raise self.drift("response has no 'data' object")
@@ -209,9 +199,9 @@ class _Parser:
             kept[provider] = endpoint.tag or endpoint.provider_name
             self.read_prices(endpoint, provider, label)
             self.read_performance(endpoint, provider, label)
-        if not self.result.prices:
+        if not self.collect.facts:
             raise self.drift(f"model {model.id}: {len(model.endpoints)} endpoints but no token price")
-        return self.result
+        return self.collect.result(performance=self.performance)
 
     def read_prices(self, endpoint: Endpoint, provider: str, label: str) -> None:
         zero_optional = []
@@ -244,19 +234,9 @@ class _Parser:
     def add_price(self, endpoint: Endpoint, provider: str, label: str, key: str, value: str) -> None:
         token_type, modality = ENDPOINT_TOKEN_PRICES[key]
         amount = self.amount(value, key, label)
-        self.result.prices.append(PriceFact(
-            **self.provenance,
-            provider_id=provider,
-            model_id=self.model_id,
-            model_name=self.model.name,
-            token_type=token_type,
-            service_tier=self.tier,
-            modality=modality,
-            price_per_mtok=amount,
-            usd_per_mtok=amount,
-            unit_as_published="USD/token",
-            raw_value=value,
-        ))
+        # one endpoint per provider and one pricing key per (token type, modality): no key repeats
+        self.collect.price(self.model_id, token_type, amount, unit="USD/token", model_name=self.model.name,
+                           raw=value, provider_id=provider, tier=self.tier, modality=modality)
 
     def read_performance(self, endpoint: Endpoint, provider: str, label: str) -> None:
         quantization = (endpoint.quantization or "").strip().lower()
@@ -272,8 +252,8 @@ class _Parser:
             value, metric = (raw.p50, p50_metric) if percentile else (raw, plain_metric)
             if value < 0 or (unit == "percent" and value > 100):
                 raise self.drift(f"{label}: {field}={value} is out of range")
-            self.result.performance.append(PerformanceFact(
-                **self.provenance,
+            self.performance.append(PerformanceFact(
+                **self.collect.provenance,
                 provider_id=provider,
                 model_id=self.model_id,
                 model_name=self.model.name,

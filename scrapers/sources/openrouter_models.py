@@ -30,15 +30,14 @@ Hugging Face link is not evidence of closed weights.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from scrapers.errors import LayoutDriftError
-from scrapers.records import CaptureMeta, Exclusion, ModelAttributes, ParseResult, PriceFact
+from scrapers.facts import FactCollector
+from scrapers.records import CaptureMeta, ModelAttributes, ParseResult
 from scrapers.units import parse_per_token
 
 SOURCE_ID = "openrouter_models"
@@ -124,33 +123,22 @@ def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta):
-        self.meta = meta
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.result = ParseResult()
+        self.collect = FactCollector(meta, PARSER_VERSION, provider_id=PROVIDER_ID)
+        self.drift, self.exclude = self.collect.drift, self.collect.exclude
         self.seen: dict[str, dict] = {}  # OpenRouter id -> raw object
         self.owner: dict[str, str] = {}  # model_id -> source_model_id that claimed it
         self.attributes: dict[str, tuple[bool, ModelAttributes]] = {}  # model_id -> (from base object, attrs)
 
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(self.meta.source_id, self.meta.url, message)
-
-    def exclude(self, item: str, field: str, reason: str) -> None:
-        self.result.exclusions.append(Exclusion(**self.provenance, item=item, field=field, reason=reason))
-
     def run(self, body: bytes) -> ParseResult:
-        try:
-            document = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise self.drift(f"response is not JSON: {exc}") from exc
+        document = self.collect.json(body, parse_float=None)
         data = document.get("data") if isinstance(document, dict) else None
         if not isinstance(data, list) or not data:
             raise self.drift("response has no non-empty 'data' list")
         for raw in data:
             self.read_model(raw)
-        if not self.result.prices:
+        if not self.collect.facts:
             raise self.drift(f"{len(data)} model objects but no token price")
-        self.result.models = [attrs for _, attrs in self.attributes.values()]
-        return self.result
+        return self.collect.result(models=[attrs for _, attrs in self.attributes.values()])
 
     def read_model(self, raw: object) -> None:
         if not isinstance(raw, dict):
@@ -195,22 +183,9 @@ class _Parser:
             price = parse_per_token(value)
         except (InvalidOperation, ValueError) as exc:
             raise self.drift(f"model {model.id}: {key}={value!r} is not a per-token decimal") from exc
-        self.result.prices.append(
-            PriceFact(
-                **self.provenance,
-                provider_id=PROVIDER_ID,
-                model_id=model_id,
-                model_name=model.name,
-                token_type=token_type,
-                service_tier=tier,
-                modality=modality,
-                currency=price.currency,
-                price_per_mtok=price.price_per_mtok,
-                usd_per_mtok=price.price_per_mtok,
-                unit_as_published=price.unit_as_published,
-                raw_value=value,
-            )
-        )
+        # a model_id has one owning OpenRouter id (read_model), so its keys do not repeat
+        self.collect.price(model_id, token_type, price, model_name=model.name, raw=value, tier=tier,
+                           modality=modality)
 
     def read_attributes(self, model: ModelObject, creator: str, model_id: str, tier: str, source_id: str) -> None:
         is_base = tier == "standard"
@@ -220,7 +195,7 @@ class _Parser:
         hf_id = (model.hugging_face_id or "").strip() or None
         created_at = datetime.fromtimestamp(model.created, tz=UTC) if model.created else None
         attrs = ModelAttributes(
-            **self.provenance,
+            **self.collect.provenance,
             provider_id=PROVIDER_ID,
             model_id=model_id,
             source_model_id=source_id,

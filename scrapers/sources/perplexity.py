@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import re
 
-from scrapers.errors import LayoutDriftError
+from scrapers.facts import FactCollector, norm_header
 from scrapers.markdown_tables import Table, extract_tables, split_annotations
-from scrapers.records import CaptureMeta, Exclusion, ParseResult, PriceFact
-from scrapers.units import UnknownUnitError, is_no_price, parse_price
+from scrapers.records import CaptureMeta, ParseResult
+from scrapers.units import is_no_price
 
 SOURCE_ID = "perplexity"
 PARSER_VERSION = "1"
@@ -54,21 +54,15 @@ def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta):
-        self.meta = meta
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.facts: dict[tuple, PriceFact] = {}
-        self.exclusions: list[Exclusion] = []
-
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(SOURCE_ID, self.meta.url, message)
+        self.collect = FactCollector(meta, PARSER_VERSION, source_id=SOURCE_ID, provider_id=PROVIDER_ID)
+        self.drift, self.exclude = self.collect.drift, self.collect.exclude
 
     def run(self, body: bytes) -> ParseResult:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise self.drift(f"page is not UTF-8 text: {exc}") from exc
+        text = self.collect.text(body)
         tables = extract_tables(text)
-        token_tables = [t for t in tables if _first(t) == "model" and any("token" in _norm(h) for h in t.headers[1:])]
+        token_tables = [
+            t for t in tables if _first(t) == "model" and any("token" in norm_header(h) for h in t.headers[1:])
+        ]
         if not token_tables:
             raise self.drift("no token price table found (Model | Input Tokens ($/1M) | ...)")
         for table in token_tables:
@@ -76,9 +70,9 @@ class _Parser:
         for table in tables:
             if table not in token_tables and (columns := self.request_columns(table)):
                 self.read_requests(table, columns)
-        if not self.facts:
+        if not self.collect.facts:
             raise self.drift("token price table found but no price facts read")
-        return ParseResult(prices=list(self.facts.values()), exclusions=self.exclusions)
+        return self.collect.result()
 
     def read_tokens(self, table: Table) -> None:
         columns = []
@@ -109,7 +103,7 @@ class _Parser:
 
     def request_columns(self, table: Table) -> list[int]:
         """Columns of per-request money: "Price per 1K requests", "Request fee", search-context Low/Medium/High."""
-        return [i for i, h in enumerate(map(_norm, table.headers)) if i and _REQUEST_RE.search(h)]
+        return [i for i, h in enumerate(map(norm_header, table.headers)) if i and _REQUEST_RE.search(h)]
 
     def read_requests(self, table: Table, columns: list[int]) -> None:
         for row in table.rows:
@@ -122,31 +116,11 @@ class _Parser:
 
     def add(self, model_id: str, name: str, token_type: str, cell: str, unit: tuple[str, str], field: str) -> None:
         currency, per = unit
-        try:
-            price = parse_price(cell, default_unit=f"{per} tokens", default_currency=currency)
-        except UnknownUnitError as exc:
-            raise self.drift(f"{name} / {field}: {exc}") from exc
+        price = self.collect.parse_price(cell, where=f"{name} / {field}", default_unit=f"{per} tokens",
+                                         default_currency=currency)
         if price.currency != currency:
             raise self.drift(f"{name} / {field}: {cell!r} is in {price.currency}, the header says {currency}")
-        key = (model_id, token_type, "standard", "all", "text")
-        previous = self.facts.get(key)
-        if previous is not None:
-            if previous.price_per_mtok != price.price_per_mtok:
-                raise self.drift(f"{name} {token_type} has two prices: {previous.raw_value!r} and {cell!r}")
-            return
-        self.facts[key] = PriceFact(
-            **self.provenance, provider_id=PROVIDER_ID, model_id=model_id, model_name=name,
-            token_type=token_type, currency=price.currency, price_per_mtok=price.price_per_mtok,
-            usd_per_mtok=price.price_per_mtok if price.currency == "USD" else None,
-            unit_as_published=price.unit_as_published, raw_value=cell,
-        )
-
-    def exclude(self, item: str, field: str, reason: str) -> None:
-        self.exclusions.append(Exclusion(**self.provenance, item=item, field=field, reason=reason))
-
-
-def _norm(header: str) -> str:
-    return re.sub(r"\s+", " ", header.replace("\n", " ")).strip().rstrip(":").strip().lower()
+        self.collect.price(model_id, token_type, price, model_name=name, raw=cell, label=f"{name} {token_type}")
 
 
 def _slug(name: str) -> str:
@@ -155,14 +129,14 @@ def _slug(name: str) -> str:
 
 
 def _first(table: Table) -> str:
-    return _norm(table.headers[0]) if table.headers else ""
+    return norm_header(table.headers[0]) if table.headers else ""
 
 
 def _split_unit(header: str) -> tuple[str, tuple[str, str] | None]:
     """``"Input Tokens ($/1M)"`` -> ``("input tokens", ("USD", "1M"))``."""
     match = _UNIT_RE.search(header)
     if match is None:
-        return _norm(header), None
+        return norm_header(header), None
     currency = {"$": "USD", "€": "EUR", "¥": "CNY"}[match["cur"]]
     unit = re.sub(r"\s*tokens?$", "", match["unit"], flags=re.IGNORECASE)
-    return _norm(_UNIT_RE.sub(" ", header)), (currency, unit)
+    return norm_header(_UNIT_RE.sub(" ", header)), (currency, unit)

@@ -27,7 +27,6 @@ Choices:
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from datetime import UTC, datetime
@@ -35,8 +34,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from scrapers.errors import LayoutDriftError
-from scrapers.records import CaptureMeta, Exclusion, ModelAttributes, ParseResult, PriceFact
+from scrapers.facts import FactCollector
+from scrapers.records import CaptureMeta, ModelAttributes, ParseResult, PriceFact
 
 SOURCE_ID = "together"
 PARSER_VERSION = "1"
@@ -83,17 +82,10 @@ class TogetherModel(BaseModel):
 
 def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
     """Together models JSON -> input/output price facts, model attributes and exclusions."""
-    drift = lambda message: LayoutDriftError(SOURCE_ID, meta.url, message)  # noqa: E731
-    provenance = meta.provenance(PARSER_VERSION)
-    result = ParseResult()
-
-    def exclude(item: str, field: str, reason: str) -> None:
-        result.exclusions.append(Exclusion(**provenance, item=item, field=field, reason=reason))
-
-    try:
-        document = json.loads(body, parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise drift(f"response is not JSON: {exc}") from exc
+    collect = FactCollector(meta, PARSER_VERSION, source_id=SOURCE_ID)
+    drift, exclude, provenance = collect.drift, collect.exclude, collect.provenance
+    result = ParseResult(exclusions=collect.exclusions)
+    document = collect.json(body)
     if not isinstance(document, list) or not document:
         raise drift("response is not a non-empty JSON list of models")
 
@@ -124,6 +116,8 @@ def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
             exclude(model.id, "pricing", f"input and output both 0: not a serverless per-token price (dedicated "
                     f"endpoint only){hourly}")
             continue
+        # appended as read, not through collect.price: repeats are recognised by the raw id above, so two
+        # ids that differ only in case (one lowercase model_id) each keep their facts, as they always have
         for token_type, amount in (("input", pricing.input), ("output", pricing.output)):
             result.prices.append(PriceFact(
                 **provenance,

@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import re
 
-from scrapers.errors import LayoutDriftError
+from scrapers.facts import FactCollector, norm_header
 from scrapers.markdown_tables import Table, extract_tables, split_annotations
-from scrapers.records import ALL_CONTEXT, CaptureMeta, Exclusion, ParseResult, PriceFact
+from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
 from scrapers.units import UnknownUnitError, is_no_price, parse_price
 
 SOURCE_ID = "xai"
@@ -76,19 +76,13 @@ def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
 
 class _Parser:
     def __init__(self, meta: CaptureMeta):
-        self.meta = meta
-        self.provenance = meta.provenance(PARSER_VERSION)
-        self.facts: dict[tuple, PriceFact] = {}
-        self.exclusions: dict[tuple, Exclusion] = {}
-
-    def drift(self, message: str) -> LayoutDriftError:
-        return LayoutDriftError(SOURCE_ID, self.meta.url, message)
+        # a column gives a cell one reason, and the reason ends with the cell: once per (item, field, cell)
+        self.collect = FactCollector(meta, PARSER_VERSION, source_id=SOURCE_ID, provider_id=PROVIDER_ID,
+                                     unique_exclusions=True)
+        self.drift = self.collect.drift
 
     def run(self, body: bytes) -> ParseResult:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise self.drift(f"page is not UTF-8 text: {exc}") from exc
+        text = self.collect.text(body)
         price_tables = 0
         for table in extract_tables(text):
             roles = self.roles(table)
@@ -98,13 +92,13 @@ class _Parser:
             self.read(table, roles)
         if not price_tables:
             raise self.drift("no price table found (no table with a Model column and token prices)")
-        if not self.facts:
+        if not self.collect.facts:
             raise self.drift("price tables found but no price facts read")
-        return ParseResult(prices=list(self.facts.values()), exclusions=list(self.exclusions.values()))
+        return self.collect.result()
 
     def roles(self, table: Table) -> list[tuple[str, str]] | None:
         """``[(role, band), ...]`` per column, or None when the table prices nothing."""
-        if not table.headers or COLUMNS.get(_norm(table.headers[0])) != "name":
+        if not table.headers or COLUMNS.get(norm_header(table.headers[0])) != "name":
             return None
         roles = []
         for header in table.headers:
@@ -167,30 +161,12 @@ class _Parser:
                 self.exclude(model_id, field, cell, "not a per-token price")
                 return
             raise self.drift(f"{name} / {field}: {exc}") from exc
-        key = (model_id, token_type, "standard", band, "text")
-        previous = self.facts.get(key)
-        if previous is not None:
-            if previous.price_per_mtok != price.price_per_mtok:
-                raise self.drift(f"{name} {token_type}/{band} has two prices: {previous.raw_value!r} and {cell!r}")
-            return
-        self.facts[key] = PriceFact(
-            **self.provenance, provider_id=PROVIDER_ID, model_id=model_id, model_name=name,
-            token_type=token_type, context_band=band, currency=price.currency,
-            price_per_mtok=price.price_per_mtok,
-            usd_per_mtok=price.price_per_mtok if price.currency == "USD" else None,
-            unit_as_published=price.unit_as_published, raw_value=raw or cell,
-        )
+        self.collect.price(model_id, token_type, price, model_name=name, raw=raw or cell, band=band,
+                           label=f"{name} {token_type}/{band}", said=cell)
 
     def exclude(self, item: str, field: str, cell: str, reason: str) -> None:
-        if not cell.strip():
-            return
-        key = (item, field, cell)
-        self.exclusions.setdefault(key, Exclusion(**self.provenance, item=item, field=field,
-                                                  reason=f"{reason}: {cell!r}"))
-
-
-def _norm(header: str) -> str:
-    return re.sub(r"\s+", " ", header.replace("\n", " ")).strip().rstrip(":").strip().lower()
+        if cell.strip():
+            self.collect.exclude(item, field, f"{reason}: {cell!r}")
 
 
 def _band(text: str) -> str | None:
@@ -204,10 +180,10 @@ def _split_band(header: str) -> tuple[str, str]:
     """``"Input (>200K)"`` -> ``(">200k", "input")``; a header without a band -> ``("all", header)``."""
     band = _band(header)
     if band is None:
-        return ALL_CONTEXT, _norm(header)
+        return ALL_CONTEXT, norm_header(header)
     rest = _BAND_RE.sub(" ", header)
     rest = re.sub(r"\b(?:context|tokens?|prompts?)\b|\(\s*\)", " ", rest, flags=re.IGNORECASE)
-    return band, _norm(rest.replace("()", ""))
+    return band, norm_header(rest.replace("()", ""))
 
 
 def _model_id(name: str) -> str:
