@@ -1,6 +1,5 @@
 """Every dbt model as a Dagster asset; dbt tests become asset checks. One dbt build per day's run."""
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,6 +45,6 @@ class CostcurveTranslator(DagsterDbtTranslator):
     dagster_dbt_translator=CostcurveTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
 )
 def costcurve_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    # The marts rebuild from all raw history; the partition date is passed for models that want "as of".
-    run_vars = {"run_date": context.partition_key}
-    yield from dbt.cli(["build", "--vars", json.dumps(run_vars)], context=context).stream()
+    # The marts rebuild from all raw history, so the partition is not passed to dbt: a --vars value that
+    # changes every day would also make dbt re-parse the whole project on every run.
+    yield from dbt.cli(["build"], context=context).stream()
