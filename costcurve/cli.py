@@ -124,6 +124,27 @@ def sql(
 
 
 @app.command()
+def charts(
+    out: Path | None = typer.Option(None, "--out", file_okay=False, help="folder for the PNGs (default: warehouse/reports/)"),
+) -> None:
+    """Draw the curve as PNG charts from the published analyst copy (read-only) and print their paths."""
+    import duckdb
+
+    from costcurve.charts import default_out_dir, write_charts
+    from costcurve.config import load_settings
+
+    settings = load_settings()
+    try:
+        paths = write_charts(settings.published, out or default_out_dir(settings),
+                             echo=lambda message: typer.echo(message, err=True))
+    except (duckdb.Error, FileNotFoundError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    for path in paths:
+        typer.echo(str(path))
+
+
+@app.command()
 def demo(
     replay_dir: Path | None = typer.Option(None, help="captures to replay (default: demo/captures)"),
 ) -> None:

@@ -10,6 +10,7 @@ import base64
 import json
 import os
 import secrets
+import sys
 import threading
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,7 +23,9 @@ from rich.table import Table
 
 from costcurve.config import load_settings
 
-console = Console()
+#: bound to the terminal's stdout at import: each day's run sends its own output to a log file, and
+#: the progress bar must not follow it there
+console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 140)
 
 
 class WebhookSink:
@@ -88,14 +91,16 @@ def run_demo(replay_dir: Path | None = None) -> int:
             os.environ["COSTCURVE_ALERT_WEBHOOK_URL"] = sink.url
         settings = load_settings()
         days = demo_days(settings.replay_dir)
+        log_dir = settings.archive.parent / "logs"
         console.print(f"[bold]costcurve demo[/]: replaying {len(days)} days from {settings.replay_dir}")
+        console.print(f"each day's Dagster and dbt output goes to {log_dir}/demo-<day>.log")
         defs = load_definitions()
         outcomes = []
         with Progress(console=console) as progress:
             task = progress.add_task("daily job", total=len(days))
             for day in days:
                 progress.update(task, description=f"daily job {day}")
-                outcomes.append(run_day(day, defs=defs))
+                outcomes.append(run_day(day, defs=defs, log_file=log_dir / f"demo-{day.isoformat()}.log"))
                 progress.advance(task)
         if not external:
             os.environ.pop("COSTCURVE_ALERT_WEBHOOK_URL", None)
@@ -116,11 +121,52 @@ def _print_summary(settings, outcomes, received: list[dict]) -> None:
         )
     console.print(runs)
     console.print(_row_counts(settings.warehouse))
-    console.print(f"alerts sent to the local sink this run: [bold]{len(received)}[/]")
-    for payload in received:
-        console.print(f"  - {payload.get('summary', payload)}")
+    if received:
+        console.print(_alerts_table(received))
+    else:
+        console.print(f"no new alerts this run: {_delivered(settings.warehouse)} events were delivered by earlier "
+                      "runs (alerts.events), and a re-run never sends one twice")
     console.print(f"raw archive: {settings.archive}  |  analyst copy: {settings.published}")
     console.print('query it:  costcurve sql "SELECT * FROM fct_price_history WHERE model_id = \'claude-3-5-haiku\'"')
+    try:  # charts are a view of the published copy: a chart failure never fails the demo
+        from costcurve.charts import default_out_dir, write_charts
+
+        for path in write_charts(settings.published, default_out_dir(settings),
+                                 echo=lambda message: console.print(message, markup=False)):
+            console.print(f"chart: {path}", markup=False)
+    except Exception as exc:
+        console.print(f"warning: charts not drawn: {type(exc).__name__}: {exc}", style="yellow", markup=False)
+
+
+def _alerts_table(received: list[dict], limit: int = 12) -> Table:
+    """The webhooks the local sink accepted (signature verified), biggest cuts first."""
+    table = Table("change", "provider / model", "token", "tier", "old → new (per 1M)", "from", "source",
+                  title=f"Alerts delivered to the local sink this run: {len(received)}")
+    for payload in sorted(received, key=lambda p: p["data"]["change_pct"])[:limit]:
+        subject, data = payload["subject"], payload["data"]
+        table.add_row(
+            f"{data['change_pct']:+.1f}%",
+            f"{subject['provider_id']}/{subject['model_id']}",
+            subject["token_type"],
+            subject["service_tier"],
+            f"{subject['currency']} {data['old']['price_per_mtok'].rstrip('0').rstrip('.')} → "
+            f"{data['new']['price_per_mtok'].rstrip('0').rstrip('.')}",
+            data["new"]["valid_from"],
+            subject["source_id"],
+        )
+    if len(received) > limit:
+        table.caption = f"… and {len(received) - limit} more (alerts.events in the warehouse holds them all)"
+    return table
+
+
+def _delivered(warehouse: Path) -> int:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM alerts.events WHERE status = 'delivered'").fetchone()[0]
+    except duckdb.Error:
+        return 0
+    finally:
+        con.close()
 
 
 def _row_counts(warehouse: Path) -> Table:

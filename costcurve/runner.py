@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,12 +36,26 @@ def instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.ephemeral()
 
 
-def run_day(day: date, *, defs: dg.Definitions | None = None, dagster_instance=None, job_name: str = "daily") -> DayOutcome:
-    """Run ``job_name`` (the daily job, or ``rebuild``: marts, gates and publish only) for ``day``."""
+def run_day(day: date, *, defs: dg.Definitions | None = None, dagster_instance=None, job_name: str = "daily",
+            log_file: Path | None = None) -> DayOutcome:
+    """Run ``job_name`` (the daily job, or ``rebuild``: marts, gates and publish only) for ``day``.
+
+    With ``log_file``, Dagster's event log and dbt's output go to that file instead of the terminal
+    (the run is still recorded in the Dagster instance, so `make dev` shows it in full)."""
     defs = defs or load_definitions()
     job = defs.resolve_job_def(job_name)
     dagster_instance = dagster_instance or instance()
-    result = job.execute_in_process(partition_key=day.isoformat(), instance=dagster_instance, raise_on_error=False)
+    run_config = {}
+    with contextlib.ExitStack() as stack:
+        if log_file is not None:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            sink = stack.enter_context(open(log_file, "w", encoding="utf-8"))
+            stack.enter_context(contextlib.redirect_stdout(sink))
+            stack.enter_context(contextlib.redirect_stderr(sink))
+            run_config = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+        result = job.execute_in_process(
+            partition_key=day.isoformat(), instance=dagster_instance, raise_on_error=False, run_config=run_config
+        )
     plan = dagster_instance.get_execution_plan_snapshot(result.dagster_run.execution_plan_snapshot_id)
     return summarise(day, result, planned=plan.step_keys_to_execute)
 
