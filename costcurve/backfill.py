@@ -24,7 +24,7 @@ from rich.progress import Progress
 from costcurve.config import Settings
 from expectations.runner import validate
 from scrapers.archive import RawArchive
-from scrapers.collect import parse_capture
+from scrapers.collect import REPLAY_FETCH_TIME, archived_capture, parse_capture
 from scrapers.records import CaptureMeta, ParseResult, PriceFact
 from scrapers.registry import Source, get_source
 from warehouse.connection import ensure_raw_schema, writer
@@ -53,8 +53,7 @@ def latest_capture(source: Source, archive: RawArchive, replay_dir: Path) -> tup
     (target,) = source.targets
     row = archive.latest(source.source_id, target.key)
     if row is not None:
-        fetched_at = datetime.fromisoformat(row.fetched_at)
-        return archive.get(row.sha256), CaptureMeta(source.source_id, row.url, fetched_at, row.sha256)
+        return archived_capture(archive, row)
     candidates = sorted(Path(replay_dir).glob(f"*/{source.source_id}/{target.key}"))
     if not candidates:
         raise BackfillError(f"{source.source_id}: no capture in the archive or under {replay_dir}")
@@ -62,7 +61,7 @@ def latest_capture(source: Source, archive: RawArchive, replay_dir: Path) -> tup
     day = date.fromisoformat(path.parent.parent.name)
     body = path.read_bytes()
     sha = archive.put(body)
-    return body, CaptureMeta(source.source_id, target.url, datetime(day.year, day.month, day.day, 6, tzinfo=UTC), sha)
+    return body, CaptureMeta(source.source_id, target.url, datetime.combine(day, REPLAY_FETCH_TIME), sha)
 
 
 def dated_by_day(facts: list[PriceFact], today: date) -> dict[date, list[PriceFact]]:

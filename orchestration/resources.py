@@ -21,8 +21,6 @@ class CostcurveResource(dg.ConfigurableResource):
     archive: str
     replay_dir: str
     mode: str = "replay"
-    #: backfills replay stored captures and must send no webhooks
-    send_alerts: bool = True
 
     @classmethod
     def from_env(cls) -> "CostcurveResource":

@@ -114,9 +114,7 @@ def _parse(source: Source, bodies: dict, archive: RawArchive, collected: Collect
             result.extend(parse_capture(source, body, meta))
         return result
     for previous in collected.unchanged:
-        meta = CaptureMeta(source.source_id, previous.url, datetime.fromisoformat(previous.fetched_at),
-                           previous.sha256, previous.content_type)
-        bodies[previous.capture_key] = (archive.get(previous.sha256), meta)
+        bodies[previous.capture_key] = archived_capture(archive, previous)
     collected.unchanged = []
     result = together(bodies)
     if len(result) == 0:
@@ -132,15 +130,17 @@ def parse_capture(source: Source, body: bytes, meta: CaptureMeta) -> ParseResult
     return result
 
 
+def archived_capture(archive: RawArchive, row: ManifestRow) -> tuple[bytes, CaptureMeta]:
+    """A stored capture and the provenance of the fetch that stored it."""
+    meta = CaptureMeta(row.source_id, row.url, datetime.fromisoformat(row.fetched_at), row.sha256, row.content_type)
+    return archive.get(row.sha256), meta
+
+
 def reparse_unchanged(source: Source, archive: RawArchive, collected: Collected) -> None:
     """Parse the archived bodies of 304'd captures: needed when the warehouse has no rows to carry
     forward (a fresh warehouse beside an old archive)."""
     for previous in collected.unchanged:
-        meta = CaptureMeta(
-            source.source_id, previous.url, datetime.fromisoformat(previous.fetched_at), previous.sha256,
-            previous.content_type,
-        )
-        collected.result.extend(parse_capture(source, archive.get(previous.sha256), meta))
+        collected.result.extend(parse_capture(source, *archived_capture(archive, previous)))
     collected.unchanged = []
 
 

@@ -49,6 +49,10 @@ MART_COLUMNS = {
         "model_id", "creator", "model_name", "open_weights", "open_weights_basis", "hugging_face_id",
         "context_length", "first_seen_date", "last_seen_date",
     ],
+    "fct_capex_annual": [
+        "company", "cik", "component", "tag", "fiscal_year", "fiscal_label", "period_start", "period_end",
+        "capex_usd", "accession", "form", "filed", "filing_count",
+    ],
 }
 ALL_SUITES = [*RAW_SUITES, *MART_COLUMNS]
 VOCABULARIES = {
