@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import typer
@@ -11,7 +13,17 @@ from rich.console import Console
 from rich.table import Table
 
 app = typer.Typer(help="costcurve: the inference cost curve, from capture to warehouse to alert.", no_args_is_help=True)
-console = Console()
+# piped or captured output gets a wide table instead of rich's 80-column default
+console = Console(width=None if sys.stdout.isatty() else 200)
+
+
+def _cell(value) -> str:
+    """Money prints as published (DECIMAL(38,18) would show 18 trailing zeros); NULL prints empty."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
 
 
 @app.command()
@@ -117,7 +129,7 @@ def sql(
     else:
         table = Table(*columns)
         for row in shown:
-            table.add_row(*("" if v is None else str(v) for v in row))
+            table.add_row(*(_cell(v) for v in row))
         console.print(table)
     if len(rows) > max_rows:
         typer.echo(f"(showing the first {max_rows} rows; use --max-rows for more)", err=True)
