@@ -12,6 +12,14 @@ daily_job = dg.define_asset_job(
 )
 
 
+catch_up_job = dg.define_asset_job(
+    name="catch_up",
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("ingest"),
+    partitions_def=daily_partitions,
+    description="The rest of a day whose run failed only at capture (a source down or drifted): build the "
+    "marts from what loaded, gate them, alert, publish. Launched by the catch_up_after_source_failure sensor.",
+)
+
 rebuild_job = dg.define_asset_job(
     name="rebuild",
     selection=dg.AssetSelection.all() - dg.AssetSelection.groups("ingest") - dg.AssetSelection.groups("deliver")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import dagster as dg
 import duckdb
 import pytest
 
@@ -53,6 +54,39 @@ def test_broken_layout_fails_its_own_source_while_others_load(tmp_path, make_san
     assert count(box.warehouse, "SELECT count(*) FROM raw.fetches WHERE source_id = 'anthropic'") == 0
 
 
+def failure_sensor_result(instance: dg.DagsterInstance):
+    """Evaluate the catch-up sensor on the (only) failed run in ``instance``."""
+    from orchestration.defs.sensors import catch_up_after_source_failure
+
+    (run,) = instance.get_runs()
+    (failure,) = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
+    context = dg.build_run_status_sensor_context(
+        sensor_name="catch_up_after_source_failure",
+        dagster_event=failure.dagster_event,
+        dagster_instance=instance,
+        dagster_run=run,
+    ).for_run_failure()
+    return catch_up_after_source_failure(context)
+
+
+def test_a_day_with_a_broken_source_catches_up(tmp_path, make_sandbox):
+    """The sensor sees only capture failed and launches catch_up: marts, gates, publish from what loaded."""
+    instance = dg.DagsterInstance.ephemeral()
+    with pytest.MonkeyPatch.context() as mp:
+        box = make_sandbox(tmp_path, mp)
+        replay_path(box.replay_dir, DAY, "openai", "pricing.md").write_text("# Pricing\n\nMoved.\n")
+        defs = load_definitions()
+        assert not run_day(DAY, defs=defs, dagster_instance=instance).success
+        request = failure_sensor_result(instance)
+        assert isinstance(request, dg.RunRequest) and request.partition_key == DAY.isoformat()
+        assert request.tags["costcurve/failed_sources"] == "raw__openai"
+        caught_up = run_day(DAY, defs=defs, dagster_instance=instance, job_name="catch_up")
+    assert caught_up.success and not caught_up.checks_failed
+    assert count(box.warehouse, "SELECT count(*) FROM fct_price_history WHERE source_id = 'anthropic'") > 0
+    assert count(box.warehouse, "SELECT count(*) FROM fct_price_history WHERE source_id = 'openai'") == 0
+    assert box.published.exists()
+
+
 def test_failing_raw_gate_stops_everything_downstream(tmp_path, make_sandbox):
     with pytest.MonkeyPatch.context() as mp:
         box = make_sandbox(tmp_path, mp)
@@ -71,6 +105,18 @@ def test_failing_raw_gate_stops_everything_downstream(tmp_path, make_sandbox):
     assert not box.published.exists()
     skipped = set(outcome.skipped_steps)
     assert "costcurve_dbt_models" in skipped and "publish__analyst_copy" in skipped
+
+
+def test_no_catch_up_after_a_failed_gate(tmp_path, make_sandbox):
+    instance = dg.DagsterInstance.ephemeral()
+    with pytest.MonkeyPatch.context() as mp:
+        box = make_sandbox(tmp_path, mp)
+        page = replay_path(box.replay_dir, DAY, "anthropic", "pricing.md")
+        page.write_text(page.read_text().replace("$15 / MTok", "$150000 / MTok", 1))
+        assert not run_day(DAY, defs=load_definitions(), dagster_instance=instance).success
+        result = failure_sensor_result(instance)
+    assert isinstance(result, dg.SkipReason)
+    assert "gx_raw_price_facts" in result.skip_message
 
 
 def test_failing_gate_names_the_expectation_and_rows(tmp_path, make_sandbox):

@@ -46,6 +46,12 @@ def test_daily_job_runs_at_six_utc(defs):
     assert schedule.job_name == "daily"
 
 
+def test_failed_days_catch_up(defs):
+    sensor = defs.resolve_sensor_def("catch_up_after_source_failure")
+    assert sensor.job_name == "catch_up"
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+
+
 def test_every_gate_is_blocking_and_every_raw_table_is_gated(defs):
     checks = {}
     for spec in asset_graph(defs).asset_check_keys:
