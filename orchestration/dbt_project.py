@@ -1,7 +1,5 @@
 """The dbt project as Dagster sees it. The manifest is built by `make` (dbt parse) before Dagster loads."""
 
-from pathlib import Path
-
 from dagster_dbt import DbtProject
 
 from costcurve.config import PROJECT_ROOT
@@ -11,7 +9,3 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # Under `dagster dev` re-parse on load so model edits show up; elsewhere `make` has already parsed.
 dbt_project.prepare_if_dev()
-
-
-def manifest_path() -> Path:
-    return dbt_project.manifest_path

@@ -12,8 +12,6 @@ from scrapers.archive import ManifestRow
 from scrapers.records import ParseResult
 from warehouse.connection import ensure_raw_schema
 
-RAW_TABLES = ("fetches", *ParseResult.TABLES.values())
-
 
 def load_source_day(
     con: duckdb.DuckDBPyConnection,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,18 +14,8 @@ DEMO_CAPTURES = PROJECT_ROOT / "demo" / "captures"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def dbt_manifest() -> Path:
-    """Dagster loads dbt assets from the manifest; `make` builds it, this covers a bare `pytest`."""
-    from orchestration.dbt_project import dbt_project
-
-    if not dbt_project.manifest_path.exists():
-        dbt = Path(sys.executable).with_name("dbt")
-        subprocess.run(
-            [str(dbt), "parse", "--project-dir", "dbt_project", "--profiles-dir", "dbt_project", "--quiet"],
-            cwd=PROJECT_ROOT,
-            check=True,
-        )
-    return dbt_project.manifest_path
+def _manifest_first(dbt_manifest) -> None:
+    """Every integration test loads the Dagster definitions, which need the dbt manifest."""
 
 
 @dataclass

@@ -9,25 +9,10 @@ from scrapers.registry import SOURCES
 
 
 @pytest.fixture(scope="module")
-def defs(dbt_manifest_for_unit) -> dg.Definitions:
+def defs(dbt_manifest) -> dg.Definitions:
     from costcurve.runner import load_definitions
 
     return load_definitions()
-
-
-@pytest.fixture(scope="module")
-def dbt_manifest_for_unit():
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from costcurve.config import PROJECT_ROOT
-    from orchestration.dbt_project import dbt_project
-
-    if not dbt_project.manifest_path.exists():
-        dbt = Path(sys.executable).with_name("dbt")
-        subprocess.run([str(dbt), "parse", "--project-dir", "dbt_project", "--profiles-dir", "dbt_project",
-                        "--quiet"], cwd=PROJECT_ROOT, check=True)
 
 
 def asset_graph(defs):
