@@ -14,7 +14,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup demo run test dev sql lint bench clean
+.PHONY: setup demo run test dev sql lint bench clean lock
 
 setup: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
@@ -22,8 +22,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+# constraints.txt pins every package to the version CI tested (the lock); pyproject.toml keeps the ranges
+$(INSTALLED): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
 $(MANIFEST): $(INSTALLED) $(DBT_SOURCES)
@@ -59,6 +60,12 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+## Re-resolve the stack within pyproject.toml's ranges and write the lock (constraints.txt).
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade --upgrade-strategy eager -e '.[dev]'
+	{ sed -n '1,3p' constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^-e'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 clean:
 	rm -rf warehouse/*.duckdb warehouse/published warehouse/exports data .dagster_home dbt_project/target

@@ -40,8 +40,8 @@ def run_day(day: date, *, defs: dg.Definitions | None = None, dagster_instance=N
             log_file: Path | None = None) -> DayOutcome:
     """Run ``job_name`` (the daily job, or ``rebuild``: marts, gates and publish only) for ``day``.
 
-    With ``log_file``, Dagster's event log and dbt's output go to that file instead of the terminal
-    (the run is still recorded in the Dagster instance, so `make dev` shows it in full)."""
+    With ``log_file``, Dagster's event log (INFO and up) and dbt's output go to that file instead of the
+    terminal (the run is still recorded in the Dagster instance, so `make dev` shows it in full)."""
     defs = defs or load_definitions()
     job = defs.resolve_job_def(job_name)
     dagster_instance = dagster_instance or instance()
@@ -52,7 +52,7 @@ def run_day(day: date, *, defs: dg.Definitions | None = None, dagster_instance=N
             sink = stack.enter_context(open(log_file, "w", encoding="utf-8"))
             stack.enter_context(contextlib.redirect_stdout(sink))
             stack.enter_context(contextlib.redirect_stderr(sink))
-            run_config = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+            run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
         result = job.execute_in_process(
             partition_key=day.isoformat(), instance=dagster_instance, raise_on_error=False, run_config=run_config
         )

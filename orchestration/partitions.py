@@ -7,7 +7,9 @@ import dagster as dg
 WAREHOUSE_POOL = "duckdb_warehouse"
 
 #: end_offset=1 makes today's partition exist, so the 06:00 UTC run captures today, not yesterday.
-daily_partitions = dg.DailyPartitionsDefinition(start_date="2025-01-01", timezone="UTC", end_offset=1)
+#: The first partition is 2023-01-01 so that real captures from 2023 on (the demo replays days from
+#: 2024-04-01) can be run as the days they were taken.
+daily_partitions = dg.DailyPartitionsDefinition(start_date="2023-01-01", timezone="UTC", end_offset=1)
 
 #: one day per run, also in backfills: each day's captures, gates and alerts stand on their own
 one_day_per_run = dg.BackfillPolicy.multi_run(max_partitions_per_run=1)

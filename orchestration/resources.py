@@ -8,7 +8,7 @@ import dagster as dg
 
 from costcurve.config import Settings, load_settings
 from scrapers.archive import RawArchive
-from scrapers.collect import Collected, collect, reparse_unchanged
+from scrapers.collect import Collected, collect, reparse_unchanged, replay_skip_reason
 from scrapers.http import HttpClient
 from scrapers.registry import Source
 from warehouse.connection import writer
@@ -29,6 +29,13 @@ class CostcurveResource(dg.ConfigurableResource):
 
     def settings(self) -> Settings:
         return load_settings()
+
+    def skip_reason(self, source: Source, day: date) -> str | None:
+        """Why this run does not read ``source`` on ``day`` (a missing API key live; no capture that day
+        in replay), or None. Skipped sources load nothing, so their gates have nothing to check."""
+        if self.mode == "replay":
+            return replay_skip_reason(source, day, Path(self.replay_dir))
+        return source.skip_reason(live=True)
 
     def collect(self, source: Source, day: date) -> Collected:
         archive = RawArchive(Path(self.archive))

@@ -42,6 +42,20 @@ def replay_path(replay_dir: Path, day: date, source_id: str, key: str) -> Path:
     return Path(replay_dir) / day.isoformat() / source_id / key
 
 
+def replay_skip_reason(source: Source, day: date, replay_dir: Path) -> str | None:
+    """Why a replayed day does not read ``source`` at all, or None.
+
+    A replay day holds the sources that were really captured that day (the demo's days are the dates
+    of real captures), so a source with no folder under the day was not captured then: it is skipped,
+    not failed. A folder that lacks one of the source's captures is still ``CaptureMissingError``.
+    Curated files kept in the repository are read on every day."""
+    if all(target.url.startswith(REPO_SCHEME) for target in source.targets):
+        return None
+    if (Path(replay_dir) / day.isoformat() / source.source_id).is_dir():
+        return None
+    return f"not captured on {day.isoformat()}: the replay folder has no {source.source_id}/ for that day"
+
+
 def collect(
     source: Source,
     day: date,

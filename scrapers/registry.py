@@ -59,7 +59,8 @@ class Source:
         return getattr(importlib.import_module(module), name)
 
     def skip_reason(self, live: bool) -> str | None:
-        """Why a live run cannot read this source (a missing API key), or None. Replay never skips."""
+        """Why a live run cannot read this source (a missing API key), or None. A replayed day skips the
+        sources it holds no capture of (``scrapers.collect.replay_skip_reason``)."""
         if live and self.requires_env and not os.environ.get(self.requires_env):
             return f"skipped: {self.requires_env} is not set"
         return None

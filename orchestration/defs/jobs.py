@@ -30,7 +30,10 @@ rebuild_job = dg.define_asset_job(
 )
 
 
-@dg.schedule(job=daily_job, cron_schedule="0 6 * * *", execution_timezone="UTC")
+#: on by default: a deployment that loads these definitions runs every day without anyone finding a
+#: toggle first (turn it off in the UI, or with `dg` / `dagster schedule stop daily_schedule`)
+@dg.schedule(job=daily_job, cron_schedule="0 6 * * *", execution_timezone="UTC",
+             default_status=dg.DefaultScheduleStatus.RUNNING)
 def daily_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     """Runs today's partition (UTC) at 06:00: the partition is the day the captures were taken."""
     day = context.scheduled_execution_time.date().isoformat()

@@ -25,7 +25,7 @@ def ingest_asset(source: Source) -> dg.AssetsDefinition:
     )
     def _ingest(context: dg.AssetExecutionContext, costcurve: CostcurveResource) -> dg.MaterializeResult:
         day = date.fromisoformat(context.partition_key)
-        skipped = source.skip_reason(live=costcurve.mode == "live")
+        skipped = costcurve.skip_reason(source, day)
         if skipped:
             context.log.warning(f"{source.source_id} {day}: {skipped}")
             return dg.MaterializeResult(metadata={"status": skipped})

@@ -29,6 +29,13 @@ def test_daily_job_runs_at_six_utc(defs):
     assert schedule.cron_schedule == "0 6 * * *"
     assert schedule.execution_timezone == "UTC"
     assert schedule.job_name == "daily"
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING  # runs without finding a toggle
+
+
+def test_partitions_reach_back_to_the_oldest_demo_day(defs):
+    from orchestration.partitions import daily_partitions
+
+    assert daily_partitions.has_partition_key("2024-04-01")
 
 
 def test_failed_days_catch_up(defs):

@@ -146,3 +146,19 @@ def test_captures_parsed_together_see_each_other(httpserver, tmp_path):
     got = collect(source, date(2026, 11, 20), RawArchive(tmp_path), client=client())
     (fact,) = got.result.usage
     assert fact.as_of == date(2026, 10, 8)  # the manifest's snapshot date, not the CSV's last day
+
+
+def test_a_replay_day_without_the_source_skips_it_and_a_partial_folder_still_fails(tmp_path):
+    from scrapers.collect import replay_skip_reason
+    from scrapers.registry import get_source
+
+    day = date(2025, 12, 20)
+    (tmp_path / day.isoformat() / "openai").mkdir(parents=True)
+    assert replay_skip_reason(get_source("openai"), day, tmp_path) is None
+    reason = replay_skip_reason(get_source("anthropic"), day, tmp_path)
+    assert reason is not None and "2025-12-20" in reason and "anthropic" in reason
+    # curated repository files are read every day, captured or not
+    assert replay_skip_reason(get_source("throughput_disclosures"), day, tmp_path) is None
+    # the folder exists but lacks the capture: not a skip, a named error
+    with pytest.raises(CaptureMissingError, match="openai"):
+        collect(get_source("openai"), day, RawArchive(tmp_path / "archive"), replay_dir=tmp_path)

@@ -1,0 +1,223 @@
+"""`make demo` as a fresh clone runs it: every real demo day through the daily job, then the dated
+histories (backfill) and a rebuild, into a private warehouse; then the last day again.
+
+The assertions are about truth, not counts: history reaches back to 2023, usage covers 30 days, capex
+reaches 2026-Q2, and every price change the warehouse shows is dated by the evidence for it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import duckdb
+import pytest
+from werkzeug import Response
+
+from costcurve.demo import demo_days, run_demo
+from costcurve.runner import load_definitions, run_day
+from scrapers.collect import REPO_SCHEME, replay_path
+from scrapers.registry import SOURCES
+
+pytestmark = pytest.mark.integration
+
+COUNTED = ["raw.price_facts", "raw.capex_facts", "raw.usage_facts", "raw.fetches", "main.fct_price_observations",
+           "main.fct_price_history", "main.fct_capex_quarterly", "main.dim_models"]
+FACT_KEY = ("provider_id", "model_id", "token_type", "service_tier", "context_band", "modality", "currency")
+
+
+def counts(path) -> dict[str, int]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED}
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def httpserver_module():
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="127.0.0.1")
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, httpserver_module, make_sandbox):
+    httpserver_module.expect_request("/hook", method="POST").respond_with_response(Response(status=204))
+    with pytest.MonkeyPatch.context() as mp:
+        box = make_sandbox(tmp_path_factory.mktemp("demo"), mp, httpserver_module.url_for("/hook"))
+        exit_code = run_demo(box.replay_dir)
+        first = counts(box.warehouse)
+        posts_after_first = len(httpserver_module.log)
+        days = demo_days(box.replay_dir)
+        rerun = run_day(days[-1], defs=load_definitions())
+        yield {
+            "box": box,
+            "days": days,
+            "exit_code": exit_code,
+            "rerun": rerun,
+            "first": first,
+            "second": counts(box.warehouse),
+            "posts_after_first": posts_after_first,
+            "posts_after_rerun": len(httpserver_module.log),
+            "bodies": [json.loads(req.get_data()) for req, _ in httpserver_module.log],
+        }
+
+
+def query(demo, sql: str, params=()) -> list[tuple]:
+    con = duckdb.connect(str(demo["box"].warehouse), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def test_demo_days_are_real_capture_dates_from_2024_to_2026(demo):
+    days = demo["days"]
+    assert days[0] <= date(2024, 12, 31) and days[-1] >= date(2026, 1, 1)
+    assert demo["exit_code"] == 0
+
+
+def test_every_day_succeeds_with_all_checks_passing(demo):
+    assert demo["exit_code"] == 0
+    assert demo["rerun"].success and not demo["rerun"].checks_failed, demo["rerun"].errors
+
+
+def test_price_history_starts_in_2023_or_earlier(demo):
+    (first,) = query(demo, "SELECT min(valid_from) FROM fct_price_history")[0]
+    assert first <= date(2023, 12, 31)
+
+
+def test_usage_covers_at_least_30_consecutive_days(demo):
+    days = [r[0] for r in query(demo, "SELECT DISTINCT usage_date FROM raw.usage_facts ORDER BY 1")]
+    longest, run = 1, 1
+    for before, after in zip(days, days[1:], strict=False):
+        run = run + 1 if after - before == timedelta(days=1) else 1
+        longest = max(longest, run)
+    assert longest >= 30, days
+
+
+def test_capex_reaches_calendar_2026_q2_for_all_five_companies(demo):
+    rows = dict(query(demo, """
+        SELECT company, max(period_end) FROM fct_capex_quarterly WHERE component = 'capex' GROUP BY 1"""))
+    assert set(rows) == {"MSFT", "GOOGL", "AMZN", "META", "ORCL"}
+    # Oracle's fiscal 2026 ends 2026-05-31; the other four report the quarter ending 2026-06-30
+    assert all(end >= date(2026, 5, 31) for end in rows.values()), rows
+
+
+def _capture_days(demo, source_id: str) -> set[date]:
+    return {r[0] for r in query(demo, "SELECT DISTINCT partition_date FROM raw.fetches WHERE source_id = ?",
+                                [source_id])}
+
+
+def _facts_on(demo, source_id: str, day: date) -> list:
+    """The price facts the source's parser reads from the demo capture(s) of that day."""
+    from scrapers.collect import REPLAY_FETCH_TIME
+    from scrapers.records import CaptureMeta
+
+    source = SOURCES[source_id]
+    facts = []
+    for target in source.targets:
+        path = replay_path(demo["box"].replay_dir, day, source_id, target.key)
+        meta = CaptureMeta(source_id, target.url, datetime.combine(day, REPLAY_FETCH_TIME), "0" * 64)
+        facts.extend(source.parser.parse(path.read_bytes(), meta).prices)
+    return facts
+
+
+def _history_facts(demo, source_id: str) -> list:
+    """The dated facts the backfill read: the newest capture of the history source."""
+    from costcurve.backfill import latest_capture
+    from scrapers.archive import RawArchive
+
+    source = SOURCES[source_id]
+    body, meta = latest_capture(source, RawArchive(demo["box"].archive), demo["box"].replay_dir)
+    return source.parser.parse(body, meta).prices
+
+
+def _shows(facts, key: tuple, price: Decimal, valid_from: date | None = None) -> bool:
+    return any(
+        tuple(getattr(f, c) for c in FACT_KEY) == key
+        and f.price_per_mtok == price
+        and (valid_from is None or f.valid_from == valid_from)
+        for f in facts
+    )
+
+
+def test_every_price_change_is_dated_by_its_evidence(demo):
+    """Each change in fct_price_history (a row with a predecessor) is checked against what dates it:
+    on a day with a capture of the source, the old price is in the capture of previous_observed_date and
+    the new one in the capture of first_observed_date, and a first-seen change is dated on the capture
+    that first shows it; on a day the backfill wrote, the source's dated history states that price from
+    that very date with that basis."""
+    changes = query(demo, f"""
+        SELECT h.source_id, {', '.join('h.' + c for c in FACT_KEY)}, p.price_per_mtok, h.price_per_mtok,
+               h.valid_from, h.valid_from_basis, h.first_observed_date, h.previous_observed_date, p.valid_from
+        FROM fct_price_history h
+        JOIN fct_price_history p
+          ON p.valid_to = h.valid_from AND p.source_id = h.source_id
+         AND {' AND '.join(f'p.{c} = h.{c}' for c in FACT_KEY)}
+        ORDER BY 1, 3, 4, h.valid_from""")
+    assert changes, "the demo shows no price change at all"
+    captured: dict[str, set[date]] = {}
+    parsed: dict[tuple, list] = {}
+
+    def evidence(source_id: str, day: date) -> tuple[bool, list]:
+        """(was the source captured that day, the facts that speak for that day)."""
+        days = captured.setdefault(source_id, _capture_days(demo, source_id))
+        if day in days:
+            return True, parsed.setdefault((source_id, day), _facts_on(demo, source_id, day))
+        return False, parsed.setdefault((source_id, None), _history_facts(demo, source_id))
+
+    wrong = []
+    for source_id, *rest in changes:
+        key, (old, new, valid_from, basis, first_day, previous_day, old_from) = tuple(rest[:7]), rest[7:]
+        was_captured, facts = evidence(source_id, first_day)
+        if was_captured:  # our capture shows the new price; unless the source dates it, that day dates it
+            ok = _shows(facts, key, new) and (basis == "effective" or valid_from == first_day)
+        else:  # a backfilled day: the dated history states this price from this date, with this basis
+            ok = _shows(facts, key, new, valid_from) and any(
+                f.valid_from == valid_from and f.valid_from_basis == basis for f in facts)
+        old_captured, old_facts = evidence(source_id, previous_day)
+        ok = ok and _shows(old_facts, key, old, None if old_captured else old_from)
+        if not ok:
+            wrong.append((source_id, key, old, new, valid_from, basis, previous_day, first_day))
+    assert not wrong, f"{len(wrong)} of {len(changes)} changes are not dated by their evidence: {wrong[:5]}"
+
+
+def test_rerun_of_the_last_day_is_idempotent_and_sends_nothing(demo):
+    assert demo["second"] == demo["first"]
+    assert demo["first"]["raw.price_facts"] > 0 and demo["first"]["main.fct_capex_quarterly"] > 0
+    assert demo["posts_after_rerun"] == demo["posts_after_first"]
+    assert len({b["id"] for b in demo["bodies"]}) == len(demo["bodies"])  # no event delivered twice
+
+
+def test_archive_holds_one_file_per_distinct_capture(demo):
+    from costcurve.config import PROJECT_ROOT
+
+    box = demo["box"]
+    distinct = set()
+    for day in demo["days"]:
+        for source in SOURCES.values():
+            for target in source.targets:
+                if target.url.startswith(REPO_SCHEME):
+                    distinct.add((PROJECT_ROOT / target.url.removeprefix(REPO_SCHEME)).read_bytes())
+                    continue
+                path = replay_path(box.replay_dir, day, source.source_id, target.key)
+                if path.is_file():
+                    distinct.add(path.read_bytes())
+    assert len(list((box.archive / "objects").glob("*/*.gz"))) == len(distinct)
+
+
+def test_analyst_copy_is_published_and_queryable(demo):
+    from warehouse.connection import analyst
+
+    with analyst(demo["box"].published) as con:
+        published = con.execute("SELECT count(*) FROM fct_price_history").fetchone()[0]
+        assert published == demo["second"]["main.fct_price_history"]
+        with pytest.raises(duckdb.Error):
+            con.execute("DROP TABLE fct_price_history")
