@@ -13,7 +13,7 @@ from scrapers.collect import replay_path
 
 pytestmark = pytest.mark.integration
 
-DAY = date(2026, 11, 18)
+DAY = date(2025, 12, 20)  # a real capture day holding anthropic and openai
 
 
 def count(path, sql: str, params=()) -> int:

@@ -1,7 +1,11 @@
 """Blocking GX gates on the marts: a failed critical expectation stops alerts and publishing."""
 
+import json
+from functools import cache
+
 import dagster as dg
 
+from orchestration.dbt_project import dbt_project
 from orchestration.gates import gate_result
 from orchestration.partitions import WAREHOUSE_POOL
 from orchestration.resources import CostcurveResource
@@ -18,9 +22,35 @@ def mart_gate(table: str) -> dg.AssetChecksDefinition:
     )
     def _gate(costcurve: CostcurveResource) -> dg.AssetCheckResult:
         with costcurve.warehouse_writer() as con:
+            if not any(_has_rows(con, raw) for raw in upstream_raw_tables(table)):
+                # nothing its sources could have given yet (a replayed 2024 day has no SEC capture): an
+                # empty mart is then the truth, not a fault; once any input has rows the suite applies
+                reason = f"not gated: its inputs {', '.join(upstream_raw_tables(table))} hold no rows yet"
+                return dg.AssetCheckResult(passed=True, description=reason, metadata={"status": reason})
             return gate_result(con, table, f"SELECT * FROM {table}")
 
     return _gate
+
+
+@cache
+def upstream_raw_tables(model: str) -> tuple[str, ...]:
+    """The raw tables (dbt sources) a model is built from, read from the dbt manifest's lineage."""
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    parents, sources = manifest["parent_map"], manifest["sources"]
+    found, todo, seen = set(), [f"model.costcurve.{model}"], set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if node in sources:
+            found.add(f"{sources[node]['schema']}.{sources[node]['identifier']}")
+        todo.extend(parents.get(node, []))
+    return tuple(sorted(found))
+
+
+def _has_rows(con, table: str) -> bool:
+    return con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]
 
 
 mart_gates = [mart_gate(table) for table in MART_TABLES]

@@ -69,3 +69,11 @@ def test_everything_that_opens_duckdb_shares_one_pool(defs):
     assert len(nodes) > len(SOURCES)
     for node in nodes:
         assert node.node_def.pool == "duckdb_warehouse", node.node_def.name
+
+
+def test_mart_gates_know_each_marts_raw_inputs_from_the_dbt_lineage(defs):
+    from orchestration.defs.transform.checks import upstream_raw_tables
+
+    assert upstream_raw_tables("fct_capex_quarterly") == ("raw.capex_facts",)
+    assert "raw.price_facts" in upstream_raw_tables("fct_price_history")
+    assert "raw.capex_facts" not in upstream_raw_tables("fct_price_history")
