@@ -11,7 +11,6 @@ from scrapers.sources import fireworks
 
 EXCERPT = "fireworks_docs-serverless-pricing_excerpt.md"
 MARKETING = "fireworks_alexis-htc-mcp-2026-06.md"
-DAYS = ("2026-11-18", "2026-11-19", "2026-11-20")
 
 
 @pytest.fixture
@@ -233,14 +232,3 @@ def test_binary_body_is_drift(parse) -> None:
     assert_drift(parse, b"\xff\xfe\x00binary", "not UTF-8")
 
 
-# -- demo captures ----------------------------------------------------------------------------------
-
-
-def test_demo_days(parse, demo_dir) -> None:
-    results = [parse((demo_dir / day / "fireworks" / "pricing.md").read_bytes()) for day in DAYS]
-    assert by_name(results[0]) == by_name(results[1]) == by_name(results[2])
-    first = results[0]
-    assert len(first.prices) == 6 * 3 + 5 * 2 + 2
-    assert price(first, "accounts/fireworks/models/gpt-oss-120b", "cache_read") == Decimal("0.015")
-    assert price(first, "bucket:moe:56.1b-176b", "output") == Decimal("1.20")
-    assert first.exclusions == []

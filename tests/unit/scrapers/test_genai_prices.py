@@ -12,8 +12,6 @@ import pytest
 from scrapers.errors import LayoutDriftError
 from scrapers.sources import genai_prices as gp
 
-DAYS = ("2026-11-18", "2026-11-19", "2026-11-20")
-
 
 @pytest.fixture
 def parse(make_meta):
@@ -223,16 +221,3 @@ def test_only_exclusions_is_drift(parse, fixture_doc) -> None:
     assert_drift(parse, one_model(fixture_doc, "deepseek", "deepseek-chat"), "no token price")
 
 
-# -- demo captures ----------------------------------------------------------------------------------
-
-
-def test_demo_days(parse, demo_dir) -> None:
-    days = {day: parse((demo_dir / day / "genai_prices" / "data_v2.json").read_bytes()) for day in DAYS}
-    facts = {day: {(p.provider_id, p.model_id, p.token_type, p.context_band, p.valid_from, p.price_per_mtok)
-                   for p in r.prices} for day, r in days.items()}
-    assert facts["2026-11-18"] == facts["2026-11-19"]  # compact vs pretty-printed rendering, same facts
-    announced = facts["2026-11-20"] - facts["2026-11-19"]
-    assert announced == {("google", "gemini-3.6-flash", t, "all", date(2027, 1, 1), Decimal(v))
-                         for t, v in (("input", "1.5"), ("cache_read", "0.15"), ("output", "7.5"))}
-    assert price(days["2026-11-20"], "google", "gemini-3.6-flash", "input").valid_to == date(2027, 1, 1)
-    assert price(days["2026-11-18"], "google", "gemini-3.6-flash", "input").valid_to is None

@@ -11,7 +11,6 @@ from scrapers.errors import LayoutDriftError
 from scrapers.sources import groq
 
 SAMPLE = "groq_alexis-htc-mcp-2026-06.html"
-DAYS = ("2026-11-18", "2026-11-19", "2026-11-20")
 
 
 @pytest.fixture
@@ -140,9 +139,9 @@ def test_plain_rendering_exclusions(parse, plain) -> None:
     assert "Per M Characters" in exclusions[("canopylabs/orpheus-v1-english", "Text-to-Speech Models")]
 
 
-def test_both_renderings_agree(parse, plain, demo_dir) -> None:
-    # the demo capture is the server rendering (mobile labels, thead, hint spans) of an overlapping model set
-    server, flat = parse((demo_dir / DAYS[0] / "groq" / "pricing.html").read_bytes()), parse(plain)
+def test_both_renderings_agree(parse, plain, fixtures_dir) -> None:
+    # our server-rendering fixture (mobile labels, thead, hint spans) holds an overlapping model set
+    server, flat = parse((fixtures_dir / "groq" / "pricing_server.html").read_bytes()), parse(plain)
     shared = {p.model_id for p in server.prices} & {p.model_id for p in flat.prices}
     assert len(shared) == 5
     assert {f for f in facts(flat) if f[0] in shared} == {f for f in facts(server) if f[0] in shared}
@@ -202,14 +201,3 @@ def test_binary_body_is_drift(parse) -> None:
     assert_drift(parse, b"\xff\xfe\x00binary", "not UTF-8")
 
 
-# -- demo captures ----------------------------------------------------------------------------------
-
-
-def test_demo_days(parse, demo_dir) -> None:
-    results = [parse((demo_dir / day / "groq" / "pricing.html").read_bytes()) for day in DAYS]
-    assert facts(results[0]) == facts(results[1]) == facts(results[2])
-    first = results[0]
-    assert len(first.prices) == 6 * 2 + 3 + 2 and len(first.performance) == 6
-    assert price(first, "qwen/qwen3-32b", "input") == Decimal("0.29")
-    assert speed(first, "qwen/qwen3-32b") == Decimal("662")
-    assert len(first.exclusions) == 3

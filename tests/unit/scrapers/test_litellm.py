@@ -11,8 +11,6 @@ import pytest
 from scrapers.errors import LayoutDriftError
 from scrapers.sources import litellm as ll
 
-DAYS = ("2026-11-18", "2026-11-19", "2026-11-20")
-
 
 @pytest.fixture
 def parse(make_meta):
@@ -238,19 +236,3 @@ def test_broken_documents_are_drift(parse, body, match) -> None:
     assert_drift(parse, body, match)
 
 
-# -- demo captures ----------------------------------------------------------------------------------
-
-
-def test_demo_days(parse, demo_dir) -> None:
-    days = {day: parse((demo_dir / day / "litellm" / "model_prices_and_context_window.json").read_bytes())
-            for day in DAYS}
-    haiku = {day: {p.token_type: p.price_per_mtok for p in r.prices if p.model_id == "claude-3-5-haiku-20241022"}
-             for day, r in days.items()}
-    assert haiku["2026-11-18"] == haiku["2026-11-19"] == {
-        "input": Decimal("1"), "output": Decimal("5"), "cache_read": Decimal("0.1"), "cache_write": Decimal("1.25")}
-    assert haiku["2026-11-20"] == {
-        "input": Decimal("0.8"), "output": Decimal("4"), "cache_read": Decimal("0.08"), "cache_write": Decimal("1")}
-    others = [{(p.model_id, p.token_type, p.service_tier, p.context_band, p.price_per_mtok) for p in r.prices
-               if p.model_id != "claude-3-5-haiku-20241022"} for r in days.values()]
-    assert others[0] == others[1] == others[2]
-    assert price(days["2026-11-18"], "openai", "gpt-5.4", "cache_read", tier="flex").price_per_mtok == Decimal("0.13")

@@ -10,7 +10,6 @@ import pytest
 from scrapers.errors import LayoutDriftError
 from scrapers.sources import litellm_history as lh
 
-DAYS = ("2026-11-18", "2026-11-19", "2026-11-20")
 HEADER = ("litellm_provider,model_key,first_seen,last_seen,input_usd_per_1M,output_usd_per_1M,cache_read_usd_per_1M,"
           "cache_write_usd_per_1M,batch_input_usd_per_1M,batch_output_usd_per_1M,first_commit")
 
@@ -149,16 +148,3 @@ def test_broken_copy_of_the_fixture_is_drift(parse, fixture_bytes) -> None:
     assert_drift(parse, broken, "prompt_usd_per_1M")
 
 
-# -- demo captures ----------------------------------------------------------------------------------
-
-
-def test_demo_days(parse, demo_dir) -> None:
-    days = [(demo_dir / day / "litellm_history" / "litellm_price_history_changepoints.csv").read_bytes()
-            for day in DAYS]
-    assert days[0] == days[1] == days[2]
-    result = parse(days[0])
-    assert series(result, "gemini", "gemini-2.5-pro", "input")[0][0] >= date(2025, 2, 6)
-    assert series(result, "anthropic", "claude-3-5-haiku-20241022", "output") == [
-        (date(2025, 2, 6), date(2025, 2, 28), Decimal("5.0")),
-        (date(2025, 2, 28), date(2026, 3, 13), Decimal("4.0")),
-    ]

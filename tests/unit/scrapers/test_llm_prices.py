@@ -11,8 +11,6 @@ import pytest
 from scrapers.errors import LayoutDriftError
 from scrapers.sources import llm_prices as lp
 
-DAYS = ("2026-11-18", "2026-11-19", "2026-11-20")
-
 
 @pytest.fixture
 def parse(make_meta):
@@ -186,15 +184,3 @@ def test_only_unusable_rows_is_drift(parse) -> None:
     assert_drift(parse, doc, "no price fact")
 
 
-# -- demo captures ----------------------------------------------------------------------------------
-
-
-def test_demo_days(parse, demo_dir) -> None:
-    days = [parse((demo_dir / day / "llm_prices" / "historical-v1.json").read_bytes()) for day in DAYS]
-    first = days[0]
-    assert price(first, "gpt-5.6-luna", "input", ">272k", valid_from=date(2026, 7, 30)).price_per_mtok == Decimal(
-        "0.4")
-    assert price(first, "gemini-2.5-pro", "cache_read", "<=200k").price_per_mtok == Decimal("0.125")
-    facts = [{(p.model_id, p.token_type, p.context_band, p.valid_from, p.price_per_mtok) for p in r.prices}
-             for r in days]
-    assert facts[0] == facts[1] == facts[2]

@@ -11,7 +11,6 @@ from scrapers.errors import LayoutDriftError
 from scrapers.sources import mistral
 
 CAPTURE = "pages/mistral_wzulfikar-fixture-2024-04.md"
-DAYS = ("2026-11-18", "2026-11-19", "2026-11-20")
 
 
 @pytest.fixture
@@ -76,8 +75,8 @@ def test_broken_markdown_raises_drift_naming_source_and_url(parse, markdown, old
     assert info.value.source_id == "mistral" and mistral.URL in str(info.value)
 
 
-def test_broken_text_layout_row_is_drift(parse, demo_dir):
-    body = (demo_dir / DAYS[0] / "mistral" / "pricing.md").read_text()
+def test_broken_text_layout_row_is_drift(parse, fixtures_dir):
+    body = (fixtures_dir / "mistral" / "pricing_text.md").read_text()
     broken = body.replace("Largemistral-large-latest8$", "Largemistral-large-latest8 dollars")
     with pytest.raises(LayoutDriftError, match="cannot split row"):
         parse(broken.encode())
@@ -90,8 +89,3 @@ def test_live_marketing_page_without_tables_is_drift(parse):
     assert "[mistral]" in str(info.value)
 
 
-def test_demo_days_parse(parse, demo_dir):
-    for day in DAYS:
-        result = parse((demo_dir / day / "mistral" / "pricing.md").read_bytes())
-        assert len(result.prices) == 14
-        assert price(result, "mistral-small-latest", "input", "EUR").price_per_mtok == Decimal("1.85")

@@ -12,8 +12,6 @@ import pytest
 from scrapers.errors import LayoutDriftError
 from scrapers.sources import models_dev as md
 
-DAYS = ("2026-11-18", "2026-11-19", "2026-11-20")
-
 
 @pytest.fixture
 def parse(make_meta):
@@ -187,14 +185,3 @@ def test_broken_documents_are_drift(parse, body, match) -> None:
     assert_drift(parse, body, match)
 
 
-# -- demo captures ----------------------------------------------------------------------------------
-
-
-def test_demo_days(parse, demo_dir) -> None:
-    bodies = [(demo_dir / day / "models_dev" / "api.json").read_bytes() for day in DAYS]
-    assert bodies[0] == bodies[1] == bodies[2]
-    result = parse(bodies[0])
-    assert attrs(result, "togetherai", "moonshotai/kimi-k2.6").open_weights is True
-    assert attrs(result, "deepseek", "deepseek-v4-flash").open_weights is True
-    assert attrs(result, "anthropic", "claude-sonnet-4-5").open_weights is False
-    assert price(result, "openai", "gpt-5.4", "output", tier="priority").price_per_mtok == Decimal("30.0")

@@ -199,18 +199,3 @@ def test_targets() -> None:
         ore.capture_key("no-slash")
 
 
-def test_demo_days(demo_dir, make_meta) -> None:
-    days = ("2026-11-18", "2026-11-19", "2026-11-20")
-    keys = [key for key, _ in ore.targets(ore.DEMO_MODELS)]
-    bodies = {day: {key: (demo_dir / day / "openrouter_endpoints" / key).read_bytes() for key in keys} for day in days}
-    assert bodies["2026-11-18"] == bodies["2026-11-19"] == bodies["2026-11-20"]
-    results = {key: ore.parse(body, make_meta(ore.SOURCE_ID, url, body))
-               for (key, url), body in zip(ore.targets(ore.DEMO_MODELS), bodies["2026-11-18"].values(), strict=True)}
-    gpt = results["openai__gpt-oss-120b.json"]
-    assert price(gpt, "cerebras", "input").price_per_mtok == Decimal("0.35")
-    assert [(p.provider_id, p.metric, p.value) for p in gpt.performance] == [
-        ("groq", "output_tokens_per_second", Decimal("500"))]
-    flash = results["deepseek__deepseek-v4-flash.json"]
-    assert price(flash, "deepseek", "cache_read").price_per_mtok == Decimal("0.0028")
-    assert price(results["deepseek__deepseek-v4-pro.json"], "fireworks", "input").price_per_mtok == Decimal("1.74")
-    assert sum(len(r.prices) for r in results.values()) == 20

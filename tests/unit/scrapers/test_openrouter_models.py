@@ -267,22 +267,3 @@ def test_only_dynamic_prices_is_drift(parse, fixture_doc) -> None:
     assert_drift(parse, one_model(fixture_doc, "openrouter/auto"), "no token price")
 
 
-# -- demo captures ----------------------------------------------------------------------------------
-
-
-def test_demo_days(parse, demo_dir) -> None:
-    days = {day: parse((demo_dir / day / "openrouter_models" / "models.json").read_bytes())
-            for day in ("2026-11-18", "2026-11-19", "2026-11-20")}
-    ds = {day: (price(r, "deepseek-v4-pro", "input").price_per_mtok, price(r, "deepseek-v4-pro", "output").price_per_mtok)
-          for day, r in days.items()}
-    assert ds == {
-        "2026-11-18": (Decimal("1.32"), Decimal("3.96")),
-        "2026-11-19": (Decimal("0.66"), Decimal("1.98")),
-        "2026-11-20": (Decimal("0.66"), Decimal("1.98")),
-    }
-    first = days["2026-11-18"]
-    assert {p.service_tier for p in first.prices} == {"standard", "batch", "free"}
-    assert ("openrouter/auto", "pricing.prompt") in {(e.item, e.field) for e in first.exclusions}
-    unchanged = lambda r: {(p.model_id, p.token_type, p.service_tier, p.modality, p.price_per_mtok)  # noqa: E731
-                           for p in r.prices if p.model_id != "deepseek-v4-pro"}
-    assert unchanged(days["2026-11-18"]) == unchanged(days["2026-11-19"]) == unchanged(days["2026-11-20"])

@@ -291,23 +291,3 @@ def test_targets_and_headers(monkeypatch) -> None:
         f"{orr.KEYED_URL}?start_date=2025-01-01&end_date=2025-01-31")
 
 
-# -- demo captures ---------------------------------------------------------------------------------------
-
-
-def test_demo_days(demo_dir, captures) -> None:
-    folders = {day: demo_dir / day / "openrouter_rankings" for day in ("2026-11-18", "2026-11-19", "2026-11-20")}
-    results = {day: orr.parse_captures(captures((f / "latest.csv").read_bytes(),
-                                                (f / "latest.manifest.json").read_bytes()))
-               for day, f in folders.items()}
-    assert (folders["2026-11-18"] / "latest.csv").read_bytes() == (folders["2026-11-19"] / "latest.csv").read_bytes()
-    assert {u.as_of for u in results["2026-11-18"].usage} == {date(2026, 10, 1)}
-    assert {u.as_of for u in results["2026-11-20"].usage} == {date(2026, 10, 8)}
-    assert [len(r.usage) for r in results.values()] == [13, 13, 26]
-    last = results["2026-11-20"]
-    assert fact(last, "2026-10-07", "deepseek/deepseek-v4.1-flash-20260910").total_tokens == 7519183440956
-    assert fact(last, "2026-09-30", "anthropic/claude-opus-5.5-20260921").rank == 12
-    for day in (date(2026, 9, 30), date(2026, 10, 7)):
-        rows = [u for u in last.usage if u.usage_date == day]
-        assert sum(u.share_of_daily_tokens for u in rows) == 1  # 'other' is the rest of the real day
-    other = fact(last, "2026-09-30", "other")
-    assert other.total_tokens == 6782752970075

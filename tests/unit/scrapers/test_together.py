@@ -116,10 +116,10 @@ def test_conflicting_duplicate_is_kept_once_and_excluded(parse, models) -> None:
     assert "duplicate id" in exclusion.reason
 
 
-def test_renderings_agree(parse, fixture_body, demo_dir) -> None:
+def test_renderings_agree(parse, fixture_body, fixtures_dir) -> None:
     compact = {(p.model_id, p.token_type, p.price_per_mtok) for p in parse(fixture_body).prices}
     indented = {(p.model_id, p.token_type, p.price_per_mtok)
-                for p in parse((demo_dir / "2026-11-18" / "together" / "models.json").read_bytes()).prices}
+                for p in parse((fixtures_dir / "together" / "models_indented.json").read_bytes()).prices}
     assert indented and indented <= compact
 
 
@@ -173,10 +173,3 @@ def test_request_headers(monkeypatch) -> None:
     assert together.request_headers() == {"Authorization": "Bearer tg-test"}
 
 
-def test_demo_days(demo_dir, make_meta) -> None:
-    bodies = [(demo_dir / day / "together" / "models.json").read_bytes()
-              for day in ("2026-11-18", "2026-11-19", "2026-11-20")]
-    assert bodies[0] == bodies[1] == bodies[2]
-    result = together.parse(bodies[0], make_meta(together.SOURCE_ID, together.URL, bodies[0]))
-    assert len(result.prices) == 10 and len(result.models) == 6 and len(result.exclusions) == 2
-    assert price(result, "meta-llama/meta-llama-3.1-405b-instruct-turbo", "output").price_per_mtok == Decimal("3.5")
