@@ -38,7 +38,8 @@ MART_COLUMNS = {
     "fct_price_history": [
         "price_history_id", "source_id", "provider_id", "model_id", "token_type", "service_tier",
         "context_band", "modality", "currency", "price_per_mtok", "usd_per_mtok", "valid_from", "valid_to",
-        "is_current", "first_observed_at", "last_observed_at", "observation_count",
+        "is_current", "valid_from_basis", "first_observed_date", "last_observed_date", "previous_observed_date",
+        "first_observed_at", "last_observed_at", "observation_count",
     ],
     "fct_capex_quarterly": [
         "company", "cik", "component", "tag", "fiscal_year", "fiscal_quarter", "fiscal_label", "calendar_year",
