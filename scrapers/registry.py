@@ -193,6 +193,13 @@ DATASETS = [
     _dataset("models_dev", "https://models.dev/api.json", "api.json", "json", "MIT (sst/models.dev)",
              "open_weights, release dates, per-provider costs",
              "Source: models.dev (models.dev/api.json)", writes=("price_facts", "model_attributes")),
+    _dataset("epoch_notable_models", "https://epoch.ai/data/notable_ai_models.csv", "notable_ai_models.csv",
+             "csv", "CC BY 4.0 (Epoch AI): reuse with attribution",
+             "language models: open weights from Model accessibility (licence note kept), organization, "
+             "publication date",
+             "Epoch AI, 'Notable AI Models', epoch.ai/data/notable-ai-models",
+             writes=("model_attributes",),
+             cadence="daily (conditional GET; Epoch updates the list irregularly)"),
 ]
 
 OTHERS = [

@@ -1,13 +1,19 @@
 -- One row per canonical model_id. Attributes come from the latest listing of the model by any model
--- source (int_model_attributes_unioned: OpenRouter, DeepSeek, genai-prices, models.dev; several ids such
+-- source (int_model_attributes_unioned: OpenRouter, DeepSeek, genai-prices, models.dev, Together, Epoch AI's
+-- Notable AI Models; several ids such
 -- as `x/y` and `x/y:batch` can map to one model_id: the shortest id sorts first); models seen only in
 -- price observations get creator = the provider when the provider is a first party
 -- (seeds/providers.csv), and unknown (NULL) open weights.
 --
 -- open_weights: the latest explicit claim of any source (models.dev's open_weights flag says TRUE or
--- FALSE; the OpenRouter parser says TRUE when the model has a Hugging Face repository), with its basis;
--- otherwise TRUE when a Hugging Face repository is listed; otherwise NULL = unknown. A missing Hugging
--- Face link is not evidence of closed weights.
+-- FALSE; Epoch's Model accessibility says TRUE for open weights of any licence, the licence in the basis,
+-- and FALSE for API-only, hosted-only and unreleased models; the OpenRouter parser says TRUE when the
+-- model has a Hugging Face repository), with its basis; otherwise TRUE when a Hugging Face repository is
+-- listed; otherwise NULL = unknown. A missing Hugging Face link is not evidence of closed weights.
+-- "Latest" is by observed day, then fetch time, then source_id: there is no ranking of sources yet (a
+-- curated seed, then models.dev, then Epoch, then a Hugging Face id is the intended order). Epoch's list
+-- names models by their paper or launch name, so its claims land on the model_ids its names slug to
+-- ("Claude 3.5 Sonnet" -> claude-3.5-sonnet, OpenRouter's style) and on nothing else until a crosswalk.
 with listings as (
 
     select * from {{ ref('int_model_attributes_unioned') }}
