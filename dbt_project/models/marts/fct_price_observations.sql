@@ -2,6 +2,8 @@
 -- A source that captured the same series twice in one day keeps the latest capture (fetched_at). If
 -- one capture lists a series twice (a current price and an announced future one), the price in
 -- effect on the observed day wins; the raw table keeps both.
+-- seller_id and canonical_model_id are the identity (int_model_identity): the canonical seller, and the
+-- model the name meant on the observed day (NULL when no rule resolves it: mart_unmatched_model_names).
 {%- set key_columns = price_key_columns() %}
 
 with observations as (
@@ -24,6 +26,43 @@ ranked as (
         ) as capture_rank
 
     from observations
+
+),
+
+deduplicated as (
+
+    select * from ranked where capture_rank = 1
+
+),
+
+sellers as (
+
+    select * from {{ ref('seller_aliases') }}
+
+),
+
+identity as (
+
+    select * from {{ ref('int_model_identity') }}
+
+),
+
+resolved as (
+
+    select
+        deduplicated.*,
+        coalesce(sellers.provider_id, deduplicated.provider_id) as seller_id,
+        identity.canonical_model_id
+
+    from deduplicated
+    left join sellers
+        on deduplicated.provider_id = sellers.alias
+    left join identity
+        on identity.source_id = deduplicated.source_id
+        and identity.provider_id = coalesce(sellers.provider_id, deduplicated.provider_id)
+        and identity.name = deduplicated.model_id
+        and (identity.valid_from is null or deduplicated.observed_date >= identity.valid_from)
+        and (identity.valid_to is null or deduplicated.observed_date < identity.valid_to)
 
 )
 
@@ -49,7 +88,8 @@ select
     raw_value,
     valid_from,
     valid_to,
-    valid_from_basis
+    valid_from_basis,
+    seller_id,
+    canonical_model_id
 
-from ranked
-where capture_rank = 1
+from resolved

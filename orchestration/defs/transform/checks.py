@@ -53,4 +53,25 @@ def _has_rows(con, table: str) -> bool:
     return con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]
 
 
-mart_gates = [mart_gate(table) for table in MART_TABLES]
+#: per observed day: price rows, how many no identity rule resolves, and their share
+IDENTITY_COVERAGE_SQL = """
+    SELECT observed_date, count(*) AS price_rows,
+           count(*) FILTER (WHERE canonical_model_id IS NULL) AS unmatched_rows,
+           count(*) FILTER (WHERE canonical_model_id IS NULL) / count(*) AS unmatched_share
+    FROM fct_price_observations GROUP BY observed_date
+"""
+
+
+@dg.asset_check(
+    asset=dg.AssetKey(["fct_price_observations"]),
+    name="gx_identity_coverage",
+    blocking=True,
+    pool=WAREHOUSE_POOL,
+    description="GX suite identity_coverage: unmatched model names over 2% of a day's price rows warn",
+)
+def identity_coverage_gate(costcurve: CostcurveResource) -> dg.AssetCheckResult:
+    with costcurve.warehouse_writer() as con:
+        return gate_result(con, "identity_coverage", IDENTITY_COVERAGE_SQL)
+
+
+mart_gates = [*(mart_gate(table) for table in MART_TABLES), identity_coverage_gate]

@@ -26,7 +26,7 @@ MART_DDL = {
         token_type VARCHAR NOT NULL, service_tier VARCHAR NOT NULL, context_band VARCHAR NOT NULL,
         modality VARCHAR NOT NULL, currency VARCHAR NOT NULL, price_per_mtok DECIMAL(38, 18) NOT NULL,
         usd_per_mtok DECIMAL(38, 18), unit_as_published VARCHAR, raw_value VARCHAR, valid_from DATE,
-        valid_to DATE, valid_from_basis VARCHAR""",
+        valid_to DATE, valid_from_basis VARCHAR, seller_id VARCHAR NOT NULL, canonical_model_id VARCHAR""",
     "fct_price_history": """
         price_history_id VARCHAR NOT NULL, source_id VARCHAR NOT NULL, provider_id VARCHAR NOT NULL,
         model_id VARCHAR NOT NULL, token_type VARCHAR NOT NULL, service_tier VARCHAR NOT NULL,
@@ -315,6 +315,8 @@ def observation_rows(n: int = 10) -> list[dict]:
         row = {k: v for k, v in raw_price_rows(n)[i].items() if k not in ("partition_date", "loaded_at")}
         row["observed_date"] = DAY
         row["observation_id"] = sha("|".join(str(row[k]) for k in (*SERIES_KEY, "observed_date")))
+        row["seller_id"] = row["provider_id"]
+        row["canonical_model_id"] = f"{row['provider_id']}/{row['model_id']}"
         rows.append(row)
     return rows
 

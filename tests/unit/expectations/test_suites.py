@@ -33,7 +33,7 @@ MART_COLUMNS = {
         "observation_id", "observed_date", "fetched_at", "source_id", "source_url", "raw_sha256",
         "parser_version", "provider_id", "model_id", "model_name", "token_type", "service_tier",
         "context_band", "modality", "currency", "price_per_mtok", "usd_per_mtok", "unit_as_published",
-        "raw_value", "valid_from", "valid_to", "valid_from_basis",
+        "raw_value", "valid_from", "valid_to", "valid_from_basis", "seller_id", "canonical_model_id",
     ],
     "fct_price_history": [
         "price_history_id", "source_id", "provider_id", "model_id", "token_type", "service_tier",

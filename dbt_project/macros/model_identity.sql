@@ -1,0 +1,58 @@
+{#
+  The deterministic half of model identity (the curated half is seeds/model_crosswalk.csv): every name a
+  source uses for a model -> its author (if the name carries one) and a normalised base name. Used by
+  int_model_identity only, so the rules live in one place. Each step, in order:
+
+  route   lowercase, trimmed; drops routing that is not part of the model's name: Fireworks
+          `accounts/<org>/models/` paths, Bedrock region prefixes (`us.`, `eu-west-1/`, `us-gov-east-1/`),
+          Cloudflare's `@cf/`, OpenRouter's `~` (latest-of-family) marker.
+  author  the path segment before the base (`meta-llama/llama-3.3-70b-instruct` -> `meta-llama`), or a
+          Bedrock vendor prefix (`anthropic.claude-...` -> `anthropic`); NULL when the name has neither.
+  base    the last path segment without: a Bedrock vendor prefix; routing variants `:free :beta :nitro
+          :floor :online` (OpenRouter's `:free`/`:batch` are service tiers already); Bedrock's `-v1:0`;
+          Anthropic-style 8-digit snapshot dates (`-20241022`, `@20241022`), which alias the undated model
+          (OpenAI's `-2024-05-13` and Gemini's `-09-2025` are kept: those sellers price them apart). Then
+          version digits are dotted (`claude-3-5-haiku` -> `claude-3.5-haiku`: a single digit between
+          hyphens, so `gemma-3-12b` stays), `llama3` becomes `llama-3`, a glued `openai-gpt-...` or
+          `databricks-claude-...` loses the glued seller or creator, `meta-llama-3.1-...` becomes `llama-3.1-...`, and Claude 3.x names take the
+          family-first order Anthropic uses since Claude 4 (`claude-3.5-haiku` -> `claude-haiku-3.5`).
+#}
+
+{% macro model_route(name) -%}
+regexp_replace(regexp_replace(regexp_replace(regexp_replace(lower(trim({{ name }})),
+    '^accounts/[^/]+/(models|routers)/', ''),
+    '^(us|eu|apac|global|jp|au|us-gov|regional)\.', ''),
+    '^(us-gov-[a-z]+-[0-9]|[a-z]{2}-[a-z]+-[0-9]|us|eu|apac|global|regional)/', ''),
+    '^@cf/|~', '', 'g')
+{%- endmacro %}
+
+{% macro model_author(name) -%}
+case
+    when {{ model_route(name) }} like '%/%'
+        then regexp_extract({{ model_route(name) }}, '([^/]+)/[^/]+$', 1)
+    when regexp_matches({{ model_route(name) }}, '^(anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|xai|twelvelabs|moonshotai|minimax|zai|google)\.')
+        then regexp_extract({{ model_route(name) }}, '^([a-z0-9]+)\.', 1)
+end
+{%- endmacro %}
+
+{% macro model_base(name) -%}
+regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+    regexp_replace({{ model_route(name) }}, '^.*/', ''),
+    '^(anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|xai|twelvelabs|moonshotai|minimax|zai|google)\.', ''),
+    ':(free|beta|nitro|floor|online)$', ''),
+    '-v[0-9]+(:[0-9]+)?$', ''),
+    '[-@][0-9]{8}$', ''),
+    '([0-9])-([0-9])(-|$)', '\1.\2\3', 'g'),
+    '^llama([0-9])', 'llama-\1'),
+    '^(openai-|databricks-)(gpt|o[0-9]|claude|llama|gemini|gemma)', '\2'),
+    '^meta-llama-', 'llama-'),
+    '^claude-([0-9]+(\.[0-9]+)?)-(opus|sonnet|haiku)', 'claude-\3-\1')
+{%- endmacro %}
+
+{#- A model name a listing states for an alias ("DeepSeek-V3.2 (Non-thinking Mode)") as a base name. #}
+{% macro stated_model_base(model_name) -%}
+regexp_replace(regexp_replace(regexp_replace(lower(trim({{ model_name }})),
+    '\s*\(non-thinking mode\)$', ''),
+    '\s*\(thinking mode\)$', '-thinking'),
+    '\s+', '-', 'g')
+{%- endmacro %}
