@@ -134,21 +134,20 @@ def share_text(tokens: int, total: int) -> str:
     return format(Decimal(text), "f") if "e" in text else text
 
 
-def day_rows(day: date, totals: dict[str, int]) -> list[list[str]]:
-    """The top ``TOP`` rows of one day (tokens desc, then permaslug) and the ``other`` row."""
+def day_rows(day: date, totals: dict[str, int], top: int = TOP) -> list[list[str]]:
+    """The ``top`` rows of one day (tokens desc, then permaslug) and the ``other`` row."""
     ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
     total = sum(totals.values())
     if total <= 0:
         raise ValueError(f"{day} has no tokens")
-    top, rest = ranked[:TOP], ranked[TOP:]
     rows = [[day.isoformat(), slug, str(rank), str(tokens), share_text(tokens, total)]
-            for rank, (slug, tokens) in enumerate(top, start=1)]
-    other = sum(tokens for _, tokens in rest)
+            for rank, (slug, tokens) in enumerate(ranked[:top], start=1)]
+    other = sum(tokens for _, tokens in ranked[top:])
     rows.append([day.isoformat(), orr.OTHER, "", str(other), share_text(other, total)])
     return rows
 
 
-def derive_csv(rows: list[Activity], days: list[date]) -> bytes:
+def derive_csv(rows: list[Activity], days: list[date], top: int = TOP) -> bytes:
     per_day: dict[date, dict[str, int]] = defaultdict(dict)
     for row in rows:
         if row.day in days:
@@ -157,7 +156,7 @@ def derive_csv(rows: list[Activity], days: list[date]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(orr.COLUMNS)
     for day in days:
-        writer.writerows(day_rows(day, per_day[day]))
+        writer.writerows(day_rows(day, per_day[day], top))
     return out.getvalue().encode("utf-8")
 
 
@@ -190,11 +189,11 @@ def derive_manifest(csv_body: bytes, snapshot: date, retrieved_at: datetime) -> 
     return (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
 
 
-def derive(sample: bytes, length: int = DAYS) -> tuple[bytes, bytes]:
+def derive(sample: bytes, length: int = DAYS, top: int = TOP) -> tuple[bytes, bytes]:
     """model_activity.csv -> (latest.csv, latest.manifest.json)."""
     rows = read_activity(sample)
     days = window(complete_days(rows), length)
-    csv_body = derive_csv(rows, days)
+    csv_body = derive_csv(rows, days, top)
     retrieved_at = max(row.scraped_at for row in rows if row.day in days)
     return csv_body, derive_manifest(csv_body, days[-1] + timedelta(days=1), retrieved_at)
 
