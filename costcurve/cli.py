@@ -62,26 +62,25 @@ def sources(
 @app.command()
 def parse(
     source_id: str = typer.Argument(..., help="a registered source id (see `costcurve sources`)"),
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="one capture of that source"),
+    files: list[Path] = typer.Argument(
+        ..., exists=True, dir_okay=False,
+        help="one capture of that source; for a source that reads its captures together (openrouter_rankings: "
+             "latest.csv and latest.manifest.json) all of them, each named by its capture key",
+    ),
     url: str | None = typer.Option(None, help="the URL the capture came from (default: the source's)"),
     exclusions: bool = typer.Option(False, "--exclusions", help="also print what the parser excluded, and why"),
 ) -> None:
-    """Print the records one capture yields, one JSON object per line (price, model or capex facts)."""
-    from scrapers.archive import sha256_hex
+    """Print the records the captures yield, one JSON object per line (price, model, capex or usage facts)."""
     from scrapers.errors import ScraperError
-    from scrapers.records import CaptureMeta
     from scrapers.registry import get_source
 
     source = get_source(source_id)
-    body = file.read_bytes()
-    meta = CaptureMeta(
-        source_id=source_id,
-        url=url or source.targets[0].url,
-        fetched_at=datetime.fromtimestamp(file.stat().st_mtime, tz=UTC),
-        sha256=sha256_hex(body),
-    )
     try:
-        result = source.parser.parse(body, meta)
+        if len(files) == 1:
+            file = files[0]
+            result = source.parser.parse(file.read_bytes(), _capture_meta(source_id, file, url or source.targets[0].url))
+        else:
+            result = _parse_together(source, files)
     except ScraperError as exc:
         typer.echo(f"{type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -92,9 +91,33 @@ def parse(
             typer.echo(json.dumps({"record": "Exclusion", **record.model_dump(mode="json")}))
     typer.echo(
         f"{len(result.prices)} price facts, {len(result.models)} model records, {len(result.capex)} capex facts, "
-        f"{len(result.exclusions)} exclusions",
+        f"{len(result.usage)} usage facts, {len(result.exclusions)} exclusions",
         err=True,
     )
+
+
+def _capture_meta(source_id: str, file: Path, url: str):
+    from scrapers.archive import sha256_hex
+    from scrapers.records import CaptureMeta
+
+    body = file.read_bytes()
+    return CaptureMeta(source_id=source_id, url=url, sha256=sha256_hex(body),
+                       fetched_at=datetime.fromtimestamp(file.stat().st_mtime, tz=UTC))
+
+
+def _parse_together(source, files: list[Path]):
+    """Several captures go to the module's ``parse_captures``, as ``collect`` hands them, keyed by file name."""
+    together = getattr(source.parser, "parse_captures", None)
+    urls = {target.key: target.url for target in source.targets}
+    if together is None:
+        typer.echo(f"{source.source_id} parses one capture at a time: pass one file", err=True)
+        raise typer.Exit(2)
+    unknown = sorted(file.name for file in files if file.name not in urls)
+    if unknown:
+        typer.echo(f"{unknown} are not capture keys of {source.source_id} (expected {sorted(urls)})", err=True)
+        raise typer.Exit(2)
+    return together({file.name: (file.read_bytes(), _capture_meta(source.source_id, file, urls[file.name]))
+                     for file in files})
 
 
 @app.command()

@@ -16,14 +16,13 @@ What the source looks like:
 
 Choices:
 
-* **One capture, one parse.** ``collect`` parses each target on its own and treats zero records as drift,
-  and a manifest has no usage rows, so ``parse`` works on the CSV alone with ``as_of`` = the latest
-  ``date`` in the CSV (the last complete day; the manifest's ``snapshot_date`` is usually the day
-  after). The registry lists only ``latest.csv`` today. ``parse_captures`` is the stronger path for
-  when ``collect`` can hand a source all its captures at once (targets ``[manifest, csv]``): it checks
-  the CSV's sha256 and row count against the manifest (OpenRouter's ``latest`` aliases can point at
-  different snapshots for up to an hour), refuses a licence other than CC BY 4.0, and stamps
-  ``as_of`` = ``snapshot_date``. A manifest passed to ``parse`` alone raises, so it is never silent.
+* **Captures parsed together.** The registry lists ``[manifest, csv]`` and ``collect`` hands both to
+  ``parse_captures`` (so does ``costcurve parse openrouter_rankings latest.csv latest.manifest.json``): it
+  checks the CSV's sha256 and row count against the manifest (OpenRouter's ``latest`` aliases can point at
+  different snapshots for up to an hour), refuses a licence other than CC BY 4.0, and stamps ``as_of`` =
+  ``snapshot_date``. ``parse`` on the CSV alone (a debugging path) has no manifest, so ``as_of`` is the
+  latest ``date`` in the CSV (the last complete day; the snapshot is usually the day after). A manifest
+  passed to ``parse`` alone raises, so it is never silent.
 * **Identity.** ``source_model_id`` is the permaslug as published. ``model_id`` is the slug without the
   author and without a trailing ``-YYYYMMDD`` (a real calendar date); ``:free``/``:batch`` are tiers, as
   in ``openrouter_models``, so they are dropped from ``model_id`` (the permaslug keeps them apart); any

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -57,3 +58,27 @@ def test_sources_markdown_lists_every_source():
     result = runner.invoke(app, ["sources", "--markdown"])
     rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and not line.startswith("| source ")]
     assert {row.split("|")[1].strip() for row in rows} == set(SOURCES)
+
+
+def test_parse_hands_captures_read_together_to_parse_captures(tmp_path):
+    """openrouter_rankings' CSV is verified against its manifest and stamped with the snapshot date."""
+    rows = [
+        "2026-10-07,deepseek/deepseek-v4.1-flash-20260910,1,7519183440956,0.5\r\n",
+        "2026-10-07,other,,7519183440956,0.5\r\n",
+    ]
+    body = ("date,model_permaslug,rank,total_tokens,share_of_daily_tokens\r\n" + "".join(rows)).encode()
+    (tmp_path / "latest.csv").write_bytes(body)
+    manifest = {"dataset": "rankings-daily", "schema_version": "v1", "snapshot_date": "2026-10-08", "row_count": 2,
+                "license": {"name": "CC BY 4.0"}, "files": {"csv": {"sha256": hashlib.sha256(body).hexdigest()}}}
+    (tmp_path / "latest.manifest.json").write_text(json.dumps(manifest))
+    files = [str(tmp_path / "latest.csv"), str(tmp_path / "latest.manifest.json")]
+    result = runner.invoke(app, ["parse", "openrouter_rankings", *files])
+    assert result.exit_code == 0, result.output
+    facts = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [f["as_of"] for f in facts] == ["2026-10-08", "2026-10-08"]
+    assert "2 usage facts" in result.stderr
+    alone = runner.invoke(app, ["parse", "openrouter_rankings", files[0]])
+    assert {json.loads(line)["as_of"] for line in alone.stdout.splitlines() if line.startswith("{")} == {"2026-10-07"}
+    (tmp_path / "notes.csv").write_bytes(body)
+    refused = runner.invoke(app, ["parse", "openrouter_rankings", str(tmp_path / "notes.csv"), files[1]])
+    assert refused.exit_code == 2 and "not capture keys" in refused.output
