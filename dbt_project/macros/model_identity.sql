@@ -13,7 +13,7 @@
           Anthropic-style 8-digit snapshot dates (`-20241022`, `@20241022`), which alias the undated model
           (OpenAI's `-2024-05-13` and Gemini's `-09-2025` are kept: those sellers price them apart). Then
           version digits are dotted (`claude-3-5-haiku` -> `claude-3.5-haiku`: a single digit between
-          hyphens, so `gemma-3-12b` stays), `llama3` becomes `llama-3`, a glued `openai-gpt-...` or
+          hyphens, so `gemma-3-12b` stays; Fireworks' `qwen2p5-7b` -> `qwen2.5-7b`), `llama3` becomes `llama-3`, a glued `openai-gpt-...` or
           `databricks-claude-...` loses the glued seller or creator, `meta-llama-3.1-...` becomes `llama-3.1-...`, and Claude 3.x names take the
           family-first order Anthropic uses since Claude 4 (`claude-3.5-haiku` -> `claude-haiku-3.5`).
 #}
@@ -36,13 +36,14 @@ end
 {%- endmacro %}
 
 {% macro model_base(name) -%}
-regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
     regexp_replace({{ model_route(name) }}, '^.*/', ''),
     '^(anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|xai|twelvelabs|moonshotai|minimax|zai|google)\.', ''),
     ':(free|beta|nitro|floor|online)$', ''),
     '-v[0-9]+(:[0-9]+)?$', ''),
     '[-@][0-9]{8}$', ''),
     '([0-9])-([0-9])(-|$)', '\1.\2\3', 'g'),
+    '([0-9])p([0-9])', '\1.\2', 'g'),
     '^llama([0-9])', 'llama-\1'),
     '^(openai-|databricks-)(gpt|o[0-9]|claude|llama|gemini|gemma)', '\2'),
     '^meta-llama-', 'llama-'),

@@ -1,38 +1,77 @@
--- One row per canonical model_id. Attributes come from the latest listing of the model by any model
--- source (int_model_attributes_unioned: OpenRouter, DeepSeek, genai-prices, models.dev, Together, Epoch AI's
--- Notable AI Models; several ids such
--- as `x/y` and `x/y:batch` can map to one model_id: the shortest id sorts first); models seen only in
--- price observations get creator = the provider when the provider is a first party
--- (seeds/providers.csv), and unknown (NULL) open weights.
+-- One row per canonical model (int_model_identity): `<creator>/<base>`, whatever the sources call it.
 --
--- open_weights: the latest explicit claim of any source (models.dev's open_weights flag says TRUE or
--- FALSE; Epoch's Model accessibility says TRUE for open weights of any licence, the licence in the basis,
--- and FALSE for API-only, hosted-only and unreleased models; the OpenRouter parser says TRUE when the
--- model has a Hugging Face repository), with its basis; otherwise TRUE when a Hugging Face repository is
--- listed; otherwise NULL = unknown. A missing Hugging Face link is not evidence of closed weights.
--- "Latest" is by observed day, then fetch time, then source_id: there is no ranking of sources yet (a
--- curated seed, then models.dev, then Epoch, then a Hugging Face id is the intended order). Epoch's list
--- names models by their paper or launch name, so its claims land on the model_ids its names slug to
--- ("Claude 3.5 Sonnet" -> claude-3.5-sonnet, OpenRouter's style) and on nothing else until a crosswalk.
-with listings as (
+-- open_weights, first claim by precedence (then the latest observed):
+--   1. seeds/model_open_weights.csv   curated per model, with evidence;
+--   2. models.dev                     its open_weights flag;
+--   3. Epoch AI Notable Models        Model accessibility (open weights of any licence TRUE; API, hosted
+--                                     and unreleased FALSE), the licence note kept as basis;
+--   4. a Hugging Face repository      OpenRouter or models.dev lists one: TRUE;
+--   5. seeds/model_weights_by_family  what the creator does with the whole family (Claude: no weights;
+--                                     gpt-oss: open), only for families whose maker's practice is uniform;
+--   else NULL = unknown: a missing link is not evidence of closed weights.
+-- release_date: the earliest release/publication date models.dev or Epoch states, else the earliest
+-- date a listing says the model was created (OpenRouter's `created`: when it was listed there).
+with identity as (
 
-    select * from {{ ref('int_model_attributes_unioned') }}
+    select * from {{ ref('int_model_identity') }}
+    where canonical_model_id is not null
 
 ),
 
-open_weights_claims as (
+listings as (
+
+    select * from {{ ref('int_model_attributes_resolved') }}
+
+),
+
+curated as (
+
+    select * from {{ ref('model_open_weights') }}
+
+),
+
+claims as (
+
+    select canonical_model_id, open_weights, 'curated:' || evidence as basis, 1 as precedence,
+           cast(null as date) as observed_date
+    from curated
+
+    union all
+
+    select canonical_model_id, open_weights, open_weights_basis, 2, observed_date
+    from listings
+    where source_id = 'models_dev' and open_weights is not null
+
+    union all
+
+    select canonical_model_id, open_weights, open_weights_basis, 3, observed_date
+    from listings
+    where source_id = 'epoch_notable_models' and open_weights is not null
+
+    union all
+
+    select canonical_model_id, true, source_id || ':hugging_face_id=' || hugging_face_id, 4, observed_date
+    from listings
+    where hugging_face_id is not null
+
+    union all
+
+    select names.canonical_model_id, families.open_weights, 'family:' || families.evidence, 5, null
+    from (select distinct canonical_model_id, creator, base from identity) names
+    inner join {{ ref('model_weights_by_family') }} families
+        on families.creator = names.creator and regexp_matches(names.base, families.base_pattern)
+
+),
+
+best_claim as (
 
     select
-        model_id,
-        open_weights,
-        open_weights_basis,
+        *,
         row_number() over (
-            partition by model_id
-            order by observed_date desc, fetched_at desc, source_id, source_model_id
+            partition by canonical_model_id order by precedence, observed_date desc nulls last, basis
         ) as claim_rank
 
-    from listings
-    where open_weights is not null
+    from claims
 
 ),
 
@@ -41,7 +80,7 @@ latest_listing as (
     select
         *,
         row_number() over (
-            partition by model_id
+            partition by canonical_model_id
             order by observed_date desc, fetched_at desc, source_id, source_model_id
         ) as listing_rank
 
@@ -49,128 +88,61 @@ latest_listing as (
 
 ),
 
-prices as (
-
-    select * from {{ ref('fct_price_observations') }}
-
-),
-
-providers as (
-
-    select * from {{ ref('providers') }}
-
-),
-
-latest_price_name as (
+listed as (
 
     select
-        model_id,
-        model_name,
-        row_number() over (
-            partition by model_id
-            order by observed_date desc, fetched_at desc, source_id, provider_id
-        ) as name_rank
+        canonical_model_id,
+        coalesce(
+            min(case when source_id in ('models_dev', 'epoch_notable_models') then cast(created_at as date) end),
+            min(cast(created_at as date))
+        )                                    as release_date,
+        max(hugging_face_id)                 as hugging_face_id,
+        min(observed_date)                   as first_listed_date,
+        max(observed_date)                   as last_listed_date
 
-    from prices
+    from listings
+    group by canonical_model_id
 
 ),
 
-price_creators as (
+names as (
 
     select
-        prices.model_id,
-        min(case when providers.is_first_party then prices.provider_id end) as first_party_provider_id
+        canonical_model_id,
+        min(base)                            as base,
+        max(model_name)                      as any_name,
+        count(distinct name)                 as name_count,
+        min(first_seen_date)                 as first_seen_date,
+        max(last_seen_date)                  as last_seen_date
 
-    from prices
-    left join providers
-        on prices.provider_id = providers.provider_id
-    group by prices.model_id
-
-),
-
-seen as (
-
-    select model_id, observed_date from listings
-    union all
-    select model_id, observed_date from prices
-
-),
-
-seen_dates as (
-
-    select
-        model_id,
-        min(observed_date) as first_seen_date,
-        max(observed_date) as last_seen_date
-
-    from seen
-    group by model_id
-
-),
-
-listed_models as (
-
-    select
-        latest_listing.model_id,
-        latest_listing.creator,
-        latest_listing.model_name,
-        case
-            when open_weights_claims.open_weights is not null then open_weights_claims.open_weights
-            when latest_listing.hugging_face_id is not null then true
-        end as open_weights,
-        case
-            when open_weights_claims.open_weights is not null then open_weights_claims.open_weights_basis
-            when latest_listing.hugging_face_id is not null then latest_listing.source_id || ':hugging_face_id'
-        end as open_weights_basis,
-        latest_listing.hugging_face_id,
-        latest_listing.context_length
-
-    from latest_listing
-    left join open_weights_claims
-        on latest_listing.model_id = open_weights_claims.model_id
-        and open_weights_claims.claim_rank = 1
-    where latest_listing.listing_rank = 1
-
-),
-
-price_only_models as (
-
-    select
-        latest_price_name.model_id,
-        price_creators.first_party_provider_id          as creator,
-        latest_price_name.model_name,
-        cast(null as boolean)                           as open_weights,
-        cast(null as {{ dbt.type_string() }})           as open_weights_basis,
-        cast(null as {{ dbt.type_string() }})           as hugging_face_id,
-        cast(null as bigint)                            as context_length
-
-    from latest_price_name
-    inner join price_creators
-        on latest_price_name.model_id = price_creators.model_id
-    where latest_price_name.name_rank = 1
-        and latest_price_name.model_id not in (select model_id from listed_models)
-
-),
-
-models as (
-
-    select * from listed_models
-    union all
-    select * from price_only_models
+    from identity
+    group by canonical_model_id
 
 )
 
 select
-    models.model_id,
-    models.creator,
-    models.model_name,
-    models.open_weights,
-    models.open_weights_basis,
-    models.hugging_face_id,
-    models.context_length,
-    seen_dates.first_seen_date,
-    seen_dates.last_seen_date
+    names.canonical_model_id                                              as model_id,
+    split_part(names.canonical_model_id, '/', 1)                          as creator,
+    -- the base without its size, date and variant parts: `claude-haiku-3.5` -> `claude-haiku`,
+    -- `gpt-oss-120b` -> `gpt-oss`, `llama-3.3-70b-instruct` -> `llama`, `deepseek-v3.2` -> `deepseek`, `o3` stays
+    coalesce(nullif(regexp_replace(split_part(names.canonical_model_id, '/', 2), '[-.]?v?[0-9].*$', ''), ''),
+             split_part(names.canonical_model_id, '/', 2))                 as model_family,
+    coalesce(latest_listing.model_name, names.any_name, names.base)       as model_name,
+    listed.release_date,
+    best_claim.open_weights,
+    best_claim.basis                                                      as open_weights_basis,
+    listed.hugging_face_id,
+    latest_listing.context_length,
+    cast(names.name_count as integer)                                     as name_count,
+    least(names.first_seen_date, listed.first_listed_date)                as first_seen_date,
+    greatest(names.last_seen_date, listed.last_listed_date)               as last_seen_date
 
-from models
-inner join seen_dates
-    on models.model_id = seen_dates.model_id
+from names
+left join listed
+    on listed.canonical_model_id = names.canonical_model_id
+left join latest_listing
+    on latest_listing.canonical_model_id = names.canonical_model_id
+    and latest_listing.listing_rank = 1
+left join best_claim
+    on best_claim.canonical_model_id = names.canonical_model_id
+    and best_claim.claim_rank = 1

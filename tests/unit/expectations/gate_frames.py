@@ -43,9 +43,9 @@ MART_DDL = {
         period_start DATE NOT NULL, period_end DATE NOT NULL, capex_usd DECIMAL(20, 2) NOT NULL,
         derivation VARCHAR NOT NULL, accession VARCHAR NOT NULL, filed DATE NOT NULL""",
     "dim_models": """
-        model_id VARCHAR NOT NULL, creator VARCHAR, model_name VARCHAR, open_weights BOOLEAN,
-        open_weights_basis VARCHAR, hugging_face_id VARCHAR, context_length BIGINT,
-        first_seen_date DATE NOT NULL, last_seen_date DATE NOT NULL""",
+        model_id VARCHAR NOT NULL, creator VARCHAR NOT NULL, model_family VARCHAR, model_name VARCHAR,
+        release_date DATE, open_weights BOOLEAN, open_weights_basis VARCHAR, hugging_face_id VARCHAR,
+        context_length BIGINT, name_count INTEGER, first_seen_date DATE NOT NULL, last_seen_date DATE NOT NULL""",
 }
 
 DAY = date(2025, 6, 1)
@@ -383,9 +383,12 @@ def capex_quarter_rows() -> list[dict]:
 def dim_model_rows() -> list[dict]:
     return [
         {
-            "model_id": f"model-{i}",
+            "model_id": f"lab/model-{i}",
             "creator": "lab",
+            "model_family": "model",
             "model_name": f"Model {i}",
+            "release_date": date(2024, 12, 1),
+            "name_count": 2,
             "open_weights": i % 2 == 0,
             "open_weights_basis": "openrouter:hugging_face_id" if i % 2 == 0 else "openrouter:no_hugging_face_id",
             "hugging_face_id": f"lab/Model-{i}" if i % 2 == 0 else None,

@@ -174,7 +174,7 @@ OTHER_BREAKS = [
      "expect_column_values_to_be_in_set", ("derivation",)),
     ("fct_price_history", history_rows, {"observation_count": 0},
      "expect_column_values_to_be_between", ("observation_count",)),
-    ("dim_models", dim_model_rows, {"model_id": "model-0"}, "expect_column_values_to_be_unique", ("model_id",)),
+    ("dim_models", dim_model_rows, {"model_id": "lab/model-0"}, "expect_column_values_to_be_unique", ("model_id",)),
 ]
 
 

@@ -47,8 +47,8 @@ MART_COLUMNS = {
         "accession", "filed",
     ],
     "dim_models": [
-        "model_id", "creator", "model_name", "open_weights", "open_weights_basis", "hugging_face_id",
-        "context_length", "first_seen_date", "last_seen_date",
+        "model_id", "creator", "model_family", "model_name", "release_date", "open_weights", "open_weights_basis",
+        "hugging_face_id", "context_length", "name_count", "first_seen_date", "last_seen_date",
     ],
     "fct_capex_annual": [
         "company", "cik", "component", "tag", "fiscal_year", "fiscal_label", "period_start", "period_end",
