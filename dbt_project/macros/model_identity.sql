@@ -11,7 +11,8 @@
   base    the last path segment without: a Bedrock vendor prefix; routing variants `:free :beta :nitro
           :floor :online` (OpenRouter's `:free`/`:batch` are service tiers already); Bedrock's `-v1:0`;
           Anthropic-style 8-digit snapshot dates (`-20241022`, `@20241022`), which alias the undated model
-          (OpenAI's `-2024-05-13` and Gemini's `-09-2025` are kept: those sellers price them apart). Then
+          (OpenAI's `-2024-05-13` and Gemini's `-09-2025` are kept: those sellers price them apart), and
+          `-latest` (an undated name and its `-latest` alias name the same moving target). Then
           version digits are dotted (`claude-3-5-haiku` -> `claude-3.5-haiku`: a single digit between
           hyphens, so `gemma-3-12b` stays; Fireworks' `qwen2p5-7b` -> `qwen2.5-7b`), `llama3` becomes `llama-3`, a glued `openai-gpt-...` or
           `databricks-claude-...` loses the glued seller or creator, `meta-llama-3.1-...` becomes `llama-3.1-...`, and Claude 3.x names take the
@@ -36,12 +37,13 @@ end
 {%- endmacro %}
 
 {% macro model_base(name) -%}
-regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
     regexp_replace({{ model_route(name) }}, '^.*/', ''),
     '^(anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|xai|twelvelabs|moonshotai|minimax|zai|google)\.', ''),
     ':(free|beta|nitro|floor|online)$', ''),
     '-v[0-9]+(:[0-9]+)?$', ''),
     '[-@][0-9]{8}$', ''),
+    '-latest$', ''),
     '([0-9])-([0-9])(-|$)', '\1.\2\3', 'g'),
     '([0-9])p([0-9])', '\1.\2', 'g'),
     '^llama([0-9])', 'llama-\1'),

@@ -1,0 +1,227 @@
+-- The best-known price per seller, canonical model and price dimension, as validity intervals: a row per
+-- change, not per day. Built from every source's SCD2 history (fct_price_history), resolved to canonical
+-- sellers and models. Over each stretch of time:
+--   * the seller's own price list (var('seller_price_sources'): its pricing page or models API) wins when
+--     it covers the stretch, so a stale dataset row never beats the seller's current page;
+--   * otherwise the datasets' consensus: the price most sources agree on (ties: the most recently observed,
+--     then the lower price), with how many sources agree and how many list the series at all.
+-- Adjacent stretches with the same price and basis merge into one row.
+{%- set key = ['seller_id', 'model_id', 'token_type', 'service_tier', 'context_band', 'modality', 'currency'] %}
+{%- set key_list = key | join(', ') %}
+
+with history as (
+
+    select * from {{ ref('fct_price_history') }}
+
+),
+
+sellers as (
+
+    select * from {{ ref('seller_aliases') }}
+
+),
+
+identity as (
+
+    select * from {{ ref('int_model_identity') }}
+    where canonical_model_id is not null
+
+),
+
+resolved as (
+
+    -- a history row is resolved on its first observed day (an alias that re-points starts a new row anyway:
+    -- the seller's price list shows the new model's price)
+    select
+        coalesce(sellers.provider_id, history.provider_id)  as seller_id,
+        identity.canonical_model_id                         as model_id,
+        history.token_type,
+        history.service_tier,
+        history.context_band,
+        history.modality,
+        history.currency,
+        history.source_id,
+        history.price_per_mtok,
+        history.usd_per_mtok,
+        history.valid_from,
+        history.valid_to,
+        history.valid_from_basis,
+        history.last_observed_date,
+        history.source_id in ({{ sql_string_list(var('seller_price_sources')) }}) as is_seller_price_list
+
+    from history
+    left join sellers
+        on history.provider_id = sellers.alias
+    inner join identity
+        on identity.source_id = history.source_id
+        and identity.provider_id = coalesce(sellers.provider_id, history.provider_id)
+        and identity.name = history.model_id
+        and (identity.valid_from is null or history.first_observed_date >= identity.valid_from)
+        and (identity.valid_to is null or history.first_observed_date < identity.valid_to)
+
+),
+
+boundaries as (
+
+    select {{ key_list }}, valid_from as boundary from resolved
+    union
+    select {{ key_list }}, valid_to from resolved where valid_to is not null
+
+),
+
+stretches as (
+
+    select
+        {{ key_list }},
+        boundary                                                              as valid_from,
+        lead(boundary) over (partition by {{ key_list }} order by boundary)   as valid_to
+
+    from boundaries
+
+),
+
+covering as (
+
+    select
+        {% for column in key %}stretches.{{ column }}, {% endfor %}
+        stretches.valid_from,
+        stretches.valid_to,
+        resolved.source_id,
+        resolved.price_per_mtok,
+        resolved.usd_per_mtok,
+        resolved.is_seller_price_list,
+        resolved.valid_from_basis,
+        resolved.valid_from = stretches.valid_from  as starts_here,
+        resolved.last_observed_date
+
+    from stretches
+    inner join resolved
+        on {% for column in key %}resolved.{{ column }} = stretches.{{ column }}{% if not loop.last %} and {% endif %}{% endfor %}
+        and resolved.valid_from <= stretches.valid_from
+        and (resolved.valid_to is null or resolved.valid_to > stretches.valid_from)
+
+),
+
+votes as (
+
+    select
+        {{ key_list }},
+        valid_from,
+        valid_to,
+        price_per_mtok,
+        max(usd_per_mtok)                                   as usd_per_mtok,
+        bool_or(is_seller_price_list)                       as from_seller_price_list,
+        count(distinct source_id)                           as sources_agreeing,
+        string_agg(distinct source_id, ',' order by source_id) as source_ids,
+        -- the change's date basis: a source whose own interval starts here and states it
+        min(case when starts_here then valid_from_basis end) as valid_from_basis,
+        max(last_observed_date)                             as last_observed_date
+
+    from covering
+    group by {{ key_list }}, valid_from, valid_to, price_per_mtok
+
+),
+
+listing as (
+
+    select {{ key_list }}, valid_from, count(distinct source_id) as sources_listing
+    from covering
+    group by {{ key_list }}, valid_from
+
+),
+
+chosen as (
+
+    select
+        votes.*,
+        listing.sources_listing,
+        case when votes.from_seller_price_list then 'seller_price_list' else 'dataset_consensus' end as price_basis,
+        row_number() over (
+            partition by {% for column in key %}votes.{{ column }}, {% endfor %}votes.valid_from
+            order by votes.from_seller_price_list desc, votes.sources_agreeing desc,
+                     votes.last_observed_date desc, votes.price_per_mtok
+        ) as choice_rank
+
+    from votes
+    inner join listing
+        on {% for column in key %}listing.{{ column }} = votes.{{ column }} and {% endfor %}listing.valid_from = votes.valid_from
+
+),
+
+flagged as (
+
+    select
+        *,
+        case
+            when price_per_mtok is distinct from lag(price_per_mtok) over w
+                or price_basis is distinct from lag(price_basis) over w
+                or lag(valid_to) over w is distinct from valid_from
+                then 1
+            else 0
+        end as is_new_run
+
+    from chosen
+    where choice_rank = 1
+    window w as (partition by {{ key_list }} order by valid_from)
+
+),
+
+runs as (
+
+    select
+        *,
+        sum(is_new_run) over (partition by {{ key_list }} order by valid_from
+                              rows between unbounded preceding and current row) as run_number
+
+    from flagged
+
+),
+
+merged as (
+
+    select
+        {{ key_list }},
+        run_number,
+        price_per_mtok,
+        max(usd_per_mtok)                                   as usd_per_mtok,
+        price_basis,
+        min(valid_from)                                     as valid_from,
+        -- NULL (open) wins over any date
+        case when count(valid_to) < count(*) then null else max(valid_to) end as valid_to,
+        min(sources_agreeing)                               as sources_agreeing,
+        max(sources_listing)                                as sources_listing,
+        max(source_ids)                                     as source_ids,
+        max(last_observed_date)                             as last_observed_date
+
+    from runs
+    group by {{ key_list }}, run_number, price_per_mtok, price_basis
+
+),
+
+dated as (
+
+    -- the basis of the stretch that opens each run
+    select merged.*, coalesce(opening.valid_from_basis, 'first_seen') as valid_from_basis
+    from merged
+    left join chosen as opening
+        on {% for column in key %}opening.{{ column }} = merged.{{ column }} and {% endfor %}opening.valid_from = merged.valid_from
+        and opening.choice_rank = 1
+
+)
+
+select
+    cast({{ surrogate_key(key + ['valid_from']) }} as {{ dbt.type_string() }}) as market_price_id,
+    {{ key_list }},
+    price_per_mtok,
+    usd_per_mtok,
+    valid_from,
+    valid_to,
+    valid_to is null                        as is_current,
+    valid_from_basis,
+    price_basis,
+    cast(sources_agreeing as integer)       as sources_agreeing,
+    cast(sources_listing as integer)        as sources_listing,
+    source_ids,
+    last_observed_date
+
+from dated
