@@ -62,7 +62,7 @@ UNIT = "USD per 1M tokens, 3:1 input:output blend"
 MODEL, DATE, PRICE = "Model Name", "Release Date", "USD per 1M Tokens"
 #: benchmark column -> scale
 BENCHMARKS = {"MMLU": "percent", "GPQA Diamond": "percent", "HumanEval": "percent", "MATH-500": "percent",
-              "MATH 5": "percent", "LMSys Chatbot Arena ELO": "elo"}
+              "LMSys Chatbot Arena ELO": "elo", "MATH 5": "percent"}
 #: known columns the parser does not turn into records, and why
 NOT_READ = {
     "Tokens per Second": "Artificial Analysis speed of an unnamed endpoint, undated; not a price or a score",
