@@ -64,11 +64,9 @@ def plain_decimal(collect: FactCollector, text: str, *, where: str) -> Decimal:
 
 def iso_date(collect: FactCollector, text: str, *, where: str) -> date:
     """``"2024-03-04"`` -> a date; any other form is drift (no guessing at day/month order)."""
-    try:
-        return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else _bad(text)
-    except ValueError as exc:
-        raise collect.drift(f"{where}: {text!r} is not a YYYY-MM-DD date") from exc
-
-
-def _bad(text: str) -> date:
-    raise ValueError(text)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass  # 2024-02-30: the same drift as any other non-date
+    raise collect.drift(f"{where}: {text!r} is not a YYYY-MM-DD date")
