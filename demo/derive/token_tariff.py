@@ -11,36 +11,30 @@ published, written by our own CSV writer. The author's notes, the per-row source
 from __future__ import annotations
 
 import argparse
-import csv
-import io
+import sys
 from pathlib import Path
 
-from scrapers.sources import token_tariff as tariff
+sys.path.append(str(Path(__file__).resolve().parent))
+from _csv_columns import keep_columns  # noqa: E402
+from _subset import REPO, samples_dir, write  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[2]
+from scrapers.sources import token_tariff as tariff  # noqa: E402
+
+SOURCE_ID = tariff.SOURCE_ID
 SAMPLE = Path("datasets/token-tariff/timeline.csv")
 DAY = "2026-08-06"  # the day of the sample's commit, Prajwalsrinvas/token-tariff@dc2baf9d
 OUT = REPO / "demo" / "captures" / DAY / tariff.SOURCE_ID / "timeline.csv"
 
 
 def derive(sample: bytes) -> bytes:
-    reader = csv.DictReader(io.StringIO(sample.decode("utf-8-sig"), newline=""))
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(tariff.READ)
-    for row in reader:
-        writer.writerow([row[name] for name in tariff.READ])
-    return out.getvalue().encode("utf-8")
+    return keep_columns(sample, tariff.READ)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--samples", type=Path, default=REPO.parent / "shared" / "samples")
+    parser.add_argument("--samples", type=Path, default=None)
     args = parser.parse_args()
-    body = derive((args.samples / SAMPLE).read_bytes())
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_bytes(body)
-    print(f"wrote {OUT.relative_to(REPO)} ({len(body.splitlines()) - 1} rows)")
+    write(OUT, derive((samples_dir(args.samples) / SAMPLE).read_bytes()))
 
 
 if __name__ == "__main__":

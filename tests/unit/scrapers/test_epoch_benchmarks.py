@@ -171,11 +171,12 @@ def test_demo_capture_is_a_subset_of_the_real_table(demo_dir, sample, parse, fil
     assert demo.capabilities and {skey(s) for s in demo.capabilities} <= {skey(s) for s in real.capabilities}
 
 
-def test_demo_derivation_is_deterministic(demo_dir, samples_dir):
+@pytest.mark.parametrize(("script", "file"), [("epoch_benchmarks", AA), ("epoch_benchmarks_epoch_prices", EPOCH)])
+def test_demo_derivation_is_deterministic(demo_dir, samples_dir, script, file):
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("derive_epoch", demo_dir.parent / "derive" / "epoch_benchmarks.py")
+    spec = importlib.util.spec_from_file_location(f"derive_{script}", demo_dir.parent / "derive" / f"{script}.py")
     derive = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(derive)
-    for key, path in derive.SAMPLES.items():
-        assert derive.derive((samples_dir / path).read_bytes()) == (demo_dir / DEMO_DAY / eb.SOURCE_ID / key).read_bytes()
+    assert demo_dir / DEMO_DAY / eb.SOURCE_ID / file == derive.OUT
+    assert derive.derive((samples_dir / derive.SAMPLE).read_bytes()) == derive.OUT.read_bytes()
