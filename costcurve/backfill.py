@@ -1,7 +1,8 @@
 """`costcurve backfill`: a cost curve from 2023 on the first day, from the sources' own dated histories.
 
-genai-prices, llm-prices and the LiteLLM change-point history say when each price applied. Their latest
-capture (from the raw archive, else the replay folder) is parsed once, and every dated price becomes an
+genai-prices, llm-prices, the LiteLLM change-point history, Epoch AI's price tables and token-tariff's
+launch prices say when each price applied. Their latest capture of each target (from the raw archive, else
+the replay folder) is parsed once, and every dated price becomes an
 observation on the day the source claims (``observed_date`` = its ``valid_from``), keeping
 ``valid_from_basis`` (``effective``: the source states when the price took effect; ``first_seen``: only
 when it was first noticed) and the real ``fetched_at``. The rows are validated by the raw gate before
@@ -26,11 +27,11 @@ from expectations.runner import validate
 from scrapers.archive import RawArchive
 from scrapers.collect import REPLAY_FETCH_TIME, archived_capture, parse_capture
 from scrapers.records import CaptureMeta, ParseResult, PriceFact
-from scrapers.registry import Source, get_source
+from scrapers.registry import Source, Target, get_source
 from warehouse.connection import ensure_raw_schema, writer
 from warehouse.load import load_source_day
 
-HISTORY_SOURCES = ("genai_prices", "llm_prices", "litellm_history")
+HISTORY_SOURCES = ("genai_prices", "llm_prices", "litellm_history", "epoch_benchmarks", "token_tariff")
 
 
 class BackfillError(RuntimeError):
@@ -48,20 +49,34 @@ class SourceBackfill:
     last_day: date | None = None
 
 
-def latest_capture(source: Source, archive: RawArchive, replay_dir: Path) -> tuple[bytes, CaptureMeta]:
-    """The newest capture of a single-target source: the archive's if it has one, else the replay folder's."""
-    (target,) = source.targets
+def latest_capture(source: Source, archive: RawArchive, replay_dir: Path,
+                   target: Target | None = None) -> tuple[bytes, CaptureMeta]:
+    """The newest capture of one target (default: the source's only one): the archive's if it has one,
+    else the replay folder's."""
+    if target is None:
+        (target,) = source.targets
     row = archive.latest(source.source_id, target.key)
     if row is not None:
         return archived_capture(archive, row)
     candidates = sorted(Path(replay_dir).glob(f"*/{source.source_id}/{target.key}"))
     if not candidates:
-        raise BackfillError(f"{source.source_id}: no capture in the archive or under {replay_dir}")
+        raise BackfillError(f"{source.source_id}: no capture of {target.key} in the archive or under {replay_dir}")
     path = candidates[-1]
     day = date.fromisoformat(path.parent.parent.name)
     body = path.read_bytes()
     sha = archive.put(body)
     return body, CaptureMeta(source.source_id, target.url, datetime.combine(day, REPLAY_FETCH_TIME), sha)
+
+
+def latest_prices(source: Source, archive: RawArchive, replay_dir: Path) -> tuple[list[PriceFact], list[str]]:
+    """Every target's newest capture parsed (Epoch AI's two tables are two targets): the price facts, and
+    the captures' sha256s."""
+    prices, shas = [], []
+    for target in source.targets:
+        body, meta = latest_capture(source, archive, replay_dir, target)
+        prices.extend(parse_capture(source, body, meta).prices)
+        shas.append(meta.sha256)
+    return prices, shas
 
 
 def dated_by_day(facts: list[PriceFact], today: date) -> dict[date, list[PriceFact]]:
@@ -86,11 +101,9 @@ def gate(source_id: str, by_day: dict[date, list[PriceFact]]) -> None:
 
 
 def backfill_source(con, source: Source, settings: Settings, today: date, progress: Progress) -> SourceBackfill:
-    archive = RawArchive(settings.archive)
-    body, meta = latest_capture(source, archive, settings.replay_dir)
-    result = parse_capture(source, body, meta)
-    by_day = dated_by_day(result.prices, today)
-    report = SourceBackfill(source.source_id, meta.sha256, dated_facts=sum(len(v) for v in by_day.values()))
+    prices, shas = latest_prices(source, RawArchive(settings.archive), settings.replay_dir)
+    by_day = dated_by_day(prices, today)
+    report = SourceBackfill(source.source_id, ", ".join(shas), dated_facts=sum(len(v) for v in by_day.values()))
     if not by_day:
         return report
     gate(source.source_id, by_day)

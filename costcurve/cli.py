@@ -59,6 +59,12 @@ def sources(
     console.print(table)
 
 
+def _target_url(source, file_name: str) -> str:
+    """The URL of the target a file is a capture of: the one whose capture key is its name (Epoch AI's two
+    tables read differently), else the source's first."""
+    return next((t.url for t in source.targets if t.key == file_name), source.targets[0].url)
+
+
 @app.command()
 def parse(
     source_id: str = typer.Argument(..., help="a registered source id (see `costcurve sources`)"),
@@ -67,7 +73,8 @@ def parse(
         help="one capture of that source; for a source that reads its captures together (openrouter_rankings: "
              "latest.csv and latest.manifest.json) all of them, each named by its capture key",
     ),
-    url: str | None = typer.Option(None, help="the URL the capture came from (default: the source's)"),
+    url: str | None = typer.Option(None, help="the URL the capture came from (default: the source's target "
+                                           "whose capture key is the file's name, else its first)"),
     exclusions: bool = typer.Option(False, "--exclusions", help="also print what the parser excluded, and why"),
 ) -> None:
     """Print the records the captures yield, one JSON object per line (price, model, capex or usage facts)."""
@@ -78,7 +85,7 @@ def parse(
     try:
         if len(files) == 1:
             file = files[0]
-            result = source.parser.parse(file.read_bytes(), _capture_meta(source_id, file, url or source.targets[0].url))
+            result = source.parser.parse(file.read_bytes(), _capture_meta(source_id, file, url or _target_url(source, file.name)))
         else:
             result = _parse_together(source, files)
     except ScraperError as exc:
@@ -91,7 +98,8 @@ def parse(
             typer.echo(json.dumps({"record": "Exclusion", **record.model_dump(mode="json")}))
     typer.echo(
         f"{len(result.prices)} price facts, {len(result.models)} model records, {len(result.capex)} capex facts, "
-        f"{len(result.usage)} usage facts, {len(result.exclusions)} exclusions",
+        f"{len(result.usage)} usage facts, {len(result.capabilities)} capability scores, "
+        f"{len(result.exclusions)} exclusions",
         err=True,
     )
 
@@ -191,7 +199,8 @@ def demo(
 
 @app.command()
 def backfill(
-    source: list[str] = typer.Option(None, "--source", help="history source(s); default: genai_prices, llm_prices, litellm_history"),
+    source: list[str] = typer.Option(None, "--source", help="history source(s); default: genai_prices, llm_prices, litellm_history, "
+                                                             "epoch_benchmarks, token_tariff"),
     rebuild: bool = typer.Option(True, help="rebuild, gate and publish the marts afterwards (no webhooks)"),
 ) -> None:
     """Load the datasets' dated price histories as observations on the dates they claim, then rebuild."""

@@ -14,7 +14,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-TokenType = Literal["input", "output", "cache_read", "cache_write", "cache_write_5m", "cache_write_1h", "reasoning"]
+#: ``blended_3_1``: one price for a 3:1 mix of input and output tokens ((3 x input + output) / 4), the
+#: blend Artificial Analysis and Epoch AI publish; never an input or an output price, so a series of its own
+TokenType = Literal["input", "output", "cache_read", "cache_write", "cache_write_5m", "cache_write_1h", "reasoning",
+                    "blended_3_1"]
 ServiceTier = Literal["standard", "batch", "flex", "priority", "free"]
 Modality = Literal["text", "image", "audio", "video"]
 Currency = Literal["USD", "CNY", "EUR"]
@@ -202,6 +205,58 @@ class ThroughputDisclosure(_Record):
         return value
 
 
+#: what a capability score is measured in: ``percent`` (0-100: share of a benchmark's items solved),
+#: ``index`` (a 0-100 composite such as the Artificial Analysis Intelligence Index), ``elo`` (a rating,
+#: e.g. LMSys Chatbot Arena), ``minutes`` (METR's task time horizon)
+ScoreScale = Literal["percent", "index", "elo", "minutes"]
+#: how ``as_of`` is known: ``stated`` = the source dates the score; ``on_or_before`` = the source says the
+#: score was read on or before that date; ``captured`` = the source gives no date, so the day we read it
+ScoreDateBasis = Literal["stated", "on_or_before", "captured"]
+SCORE_SCALES: tuple[str, ...] = ScoreScale.__args__  # type: ignore[attr-defined]
+SCORE_DATE_BASES: tuple[str, ...] = ScoreDateBasis.__args__  # type: ignore[attr-defined]
+
+
+class CapabilityScore(_Record):
+    """One model's score on one benchmark or index, as a source lists it, with the date it is known for.
+
+    Names are the source's own (``model_id`` is its name lowercased, ``creator`` as published or None
+    when the source names none); the identity crosswalk maps them later.
+    """
+
+    model_id: str
+    model_name: str
+    creator: str | None = None
+    #: the benchmark or index as the source names it (``MMLU``, ``Artificial Analysis Intelligence Index``)
+    benchmark: str
+    #: the benchmark's version or variant when the source states one
+    benchmark_version: str | None = None
+    score: Decimal
+    scale: ScoreScale
+    as_of: date
+    as_of_basis: ScoreDateBasis
+    #: the model's release date when the source states one (not a price date)
+    release_date: date | None = None
+    #: where the source says the score comes from, when it says
+    score_source_url: str | None = None
+    raw_value: str
+    citation: str
+
+    @field_validator("model_id")
+    @classmethod
+    def _lowercase_id(cls, value: str) -> str:
+        if not value or value != value.strip().lower():
+            raise ValueError(f"ids are lowercase and trimmed, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _in_range(self) -> CapabilityScore:
+        if self.score < 0:
+            raise ValueError(f"negative score {self.score}")
+        if self.scale in ("percent", "index") and self.score > 100:
+            raise ValueError(f"a {self.scale} score is at most 100, got {self.score}")
+        return self
+
+
 class Exclusion(_Record):
     """Something a parser saw and deliberately did not turn into a fact, with the reason."""
 
@@ -218,6 +273,7 @@ class ParseResult:
     performance: list[PerformanceFact] = field(default_factory=list)
     usage: list[UsageFact] = field(default_factory=list)
     disclosures: list[ThroughputDisclosure] = field(default_factory=list)
+    capabilities: list[CapabilityScore] = field(default_factory=list)
     exclusions: list[Exclusion] = field(default_factory=list)
 
     #: ParseResult attribute -> raw table it loads into (exclusions -> raw.parse_exclusions)
@@ -228,6 +284,7 @@ class ParseResult:
         "performance": "performance_facts",
         "usage": "usage_facts",
         "disclosures": "throughput_disclosures",
+        "capabilities": "capability_scores",
         "exclusions": "parse_exclusions",
     }
 
@@ -235,7 +292,8 @@ class ParseResult:
         return len(self.records())
 
     def records(self) -> list[_Record]:
-        return [*self.prices, *self.models, *self.capex, *self.performance, *self.usage, *self.disclosures]
+        return [*self.prices, *self.models, *self.capex, *self.performance, *self.usage, *self.disclosures,
+                *self.capabilities]
 
     def extend(self, other: ParseResult) -> None:
         for name in self.TABLES:

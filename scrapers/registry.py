@@ -200,6 +200,30 @@ DATASETS = [
              "Epoch AI, 'Notable AI Models', epoch.ai/data/notable-ai-models",
              writes=("model_attributes",),
              cadence="daily (conditional GET; Epoch updates the list irregularly)"),
+    _dataset("token_tariff", "https://raw.githubusercontent.com/Prajwalsrinvas/token-tariff/main/timeline.csv",
+             "timeline.csv", "csv", "MIT (Prajwalsrinvas/token-tariff)",
+             "launch prices input/output dated by release date; Artificial Analysis Intelligence Index (dated) "
+             "and METR time horizons as capability scores",
+             "Source: token-tariff timeline (github.com/Prajwalsrinvas/token-tariff, timeline.csv)",
+             writes=("price_facts", "capability_scores")),
+    Source(
+        source_id="epoch_benchmarks",
+        kind="dataset",
+        target_spec=_targets(
+            (name, f"https://raw.githubusercontent.com/epoch-research/llm-benchmark-efficiency/main/data/{name}")
+            for name in ("aa_data_with_math5.csv", "epoch_ai_price_data_not_in_aa_with_benchmarks.csv")
+        ),
+        parser_module="scrapers.sources.epoch_benchmarks",
+        format="csv",
+        writes=("price_facts", "capability_scores"),
+        # the repository is the code of one data insight (March 2025); fetched daily, it answers 304
+        licence="CC BY 4.0 (Epoch AI): reuse with attribution",
+        citation="Epoch AI, 'LLM inference prices have fallen rapidly but unequally across tasks' "
+                 "(epoch.ai/data-insights/llm-inference-price-trends), data from Artificial Analysis and Epoch AI",
+        extracts="3:1 blended USD per 1M (token type blended_3_1): Epoch's dated API prices back to GPT-3 "
+                 "(first-seen dates), Artificial Analysis' undated; MMLU, GPQA Diamond, HumanEval, MATH-500, "
+                 "MATH 5, Chatbot Arena Elo as capability scores",
+    ),
 ]
 
 OTHERS = [

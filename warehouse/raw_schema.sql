@@ -160,3 +160,29 @@ CREATE TABLE IF NOT EXISTS raw.throughput_disclosures (
     note            VARCHAR,
     loaded_at       TIMESTAMPTZ NOT NULL
 );
+
+-- Capability scores: one model's score on one benchmark or index as a source lists it (Epoch AI's
+-- benchmark tables, token-tariff's Artificial Analysis index and METR horizons), with the date it is
+-- known for (as_of, and how: stated / on_or_before / captured). Names are the source's own.
+CREATE TABLE IF NOT EXISTS raw.capability_scores (
+    partition_date    DATE NOT NULL,
+    source_id         VARCHAR NOT NULL,
+    source_url        VARCHAR NOT NULL,
+    fetched_at        TIMESTAMPTZ NOT NULL,
+    raw_sha256        VARCHAR NOT NULL,
+    parser_version    VARCHAR NOT NULL,
+    model_id          VARCHAR NOT NULL,
+    model_name        VARCHAR NOT NULL,
+    creator           VARCHAR,
+    benchmark         VARCHAR NOT NULL,
+    benchmark_version VARCHAR,
+    score             DECIMAL(18, 6) NOT NULL,
+    scale             VARCHAR NOT NULL,
+    as_of             DATE NOT NULL,
+    as_of_basis       VARCHAR NOT NULL,
+    release_date      DATE,
+    score_source_url  VARCHAR,
+    raw_value         VARCHAR NOT NULL,
+    citation          VARCHAR NOT NULL,
+    loaded_at         TIMESTAMPTZ NOT NULL
+);

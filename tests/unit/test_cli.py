@@ -25,6 +25,20 @@ def test_parse_prints_one_json_record_per_line():
     assert float(opus[("input", "standard")]) == 5 and float(opus[("input", "batch")]) == 2.5
 
 
+def test_parse_picks_the_target_a_file_is_named_for(tmp_path):
+    """Epoch AI's two tables share one header but date their prices differently: the file name decides."""
+    demo = FIXTURES.parent.parent / "demo" / "captures" / "2025-03-13" / "epoch_benchmarks"
+    out = {}
+    for name in ("aa_data_with_math5.csv", "epoch_ai_price_data_not_in_aa_with_benchmarks.csv"):
+        result = runner.invoke(app, ["parse", "epoch_benchmarks", str(demo / name)])
+        assert result.exit_code == 0, result.output
+        records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+        out[name] = {r["valid_from"] for r in records if r["record"] == "PriceFact"}
+        assert {r["source_url"].rsplit("/", 1)[-1] for r in records} == {name}
+    assert out["aa_data_with_math5.csv"] == {None}
+    assert None not in out["epoch_ai_price_data_not_in_aa_with_benchmarks.csv"]
+
+
 def test_parse_of_a_broken_page_names_the_error_and_exits_2(tmp_path):
     page = tmp_path / "pricing.md"
     page.write_text("# Pricing\n\nSee our new calculator.\n")

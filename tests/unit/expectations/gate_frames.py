@@ -400,6 +400,34 @@ def dim_model_rows() -> list[dict]:
     ]
 
 
+EPOCH_AA_URL = "https://raw.githubusercontent.com/epoch-research/llm-benchmark-efficiency/main/data/aa_data_with_math5.csv"
+TOKEN_TARIFF_URL = "https://raw.githubusercontent.com/Prajwalsrinvas/token-tariff/main/timeline.csv"
+
+
+def raw_capability_rows() -> list[dict]:
+    """Scores as the real files list them: Epoch's AA table (Claude-3-Haiku, released 2024-03-04: MMLU 71,
+    Arena Elo 1179) and token-tariff's gpt-4 row (AA index 7.0 read on or before 2026-07-05, METR p50
+    3.987 minutes)."""
+    epoch = {**_provenance("epoch_benchmarks", EPOCH_AA_URL), "model_id": "claude-3-haiku",
+             "model_name": "Claude-3-Haiku", "creator": None, "benchmark_version": None, "as_of": DAY,
+             "as_of_basis": "captured", "release_date": date(2024, 3, 4), "score_source_url": None,
+             "citation": "Epoch AI, data from Artificial Analysis"}
+    tariff = {**_provenance("token_tariff", TOKEN_TARIFF_URL), "model_id": "gpt-4", "model_name": "gpt-4",
+              "creator": "OpenAI", "benchmark_version": None, "release_date": date(2023, 3, 14),
+              "citation": "token-tariff timeline"}
+    return [
+        {**epoch, "benchmark": "MMLU", "score": Decimal("71"), "scale": "percent", "raw_value": "71"},
+        {**epoch, "benchmark": "LMSys Chatbot Arena ELO", "score": Decimal("1179"), "scale": "elo",
+         "raw_value": "1179"},
+        {**tariff, "benchmark": "Artificial Analysis Intelligence Index", "score": Decimal("7.0"), "scale": "index",
+         "as_of": date(2026, 7, 5), "as_of_basis": "on_or_before", "raw_value": "7.0",
+         "score_source_url": "https://artificialanalysis.ai/api/v2/data/llms/models"},
+        {**tariff, "benchmark": "METR time horizon (50% success)", "score": Decimal("3.987"), "scale": "minutes",
+         "as_of": DAY, "as_of_basis": "captured", "raw_value": "3.987",
+         "score_source_url": "https://metr.org/assets/benchmark_results_1_1.yaml"},
+    ]
+
+
 ROWS = {
     "raw_price_facts": ("raw.price_facts", raw_price_rows),
     "raw_model_attributes": ("raw.model_attributes", raw_model_rows),
@@ -409,6 +437,7 @@ ROWS = {
     "raw_usage_facts": ("raw.usage_facts", raw_usage_rows),
     "raw_throughput_disclosures": ("raw.throughput_disclosures", raw_disclosure_rows),
     "raw_parse_exclusions": ("raw.parse_exclusions", raw_exclusion_rows),
+    "raw_capability_scores": ("raw.capability_scores", raw_capability_rows),
     "fct_price_observations": ("fct_price_observations", observation_rows),
     "fct_price_history": ("fct_price_history", history_rows),
     "fct_capex_quarterly": ("fct_capex_quarterly", capex_quarter_rows),

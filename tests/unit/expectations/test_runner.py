@@ -281,6 +281,32 @@ NEW_RAW_BREAKS = {
         "raw_throughput_disclosures", {"period_start": date(2025, 4, 1), "period_end": date(2025, 3, 31)},
         "expect_column_pair_values_a_to_be_greater_than_b", ("period_end", "period_start"), "period_end=2025-03-31",
     ),
+    # raw_capability_scores (row 1: Claude-3-Haiku's Arena Elo 1179)
+    "capability: null model_id": (
+        "raw_capability_scores", {"model_id": None}, "expect_column_values_to_not_be_null", ("model_id",),
+        "model_id=null",
+    ),
+    "capability: null as_of": (
+        "raw_capability_scores", {"as_of": None}, "expect_column_values_to_not_be_null", ("as_of",), "as_of=null",
+    ),
+    "capability: an Elo rating labelled percent": (
+        "raw_capability_scores", {"scale": "percent"}, "expect_column_values_to_be_between", ("score",), "1179",
+    ),
+    "capability: unknown scale": (
+        "raw_capability_scores", {"scale": "points"}, "expect_column_values_to_be_in_set", ("scale",), "points",
+    ),
+    "capability: negative score": (
+        "raw_capability_scores", {"score": Decimal("-1179")}, "expect_column_values_to_be_between", ("score",),
+        "-1179",
+    ),
+    "capability: unknown as_of_basis": (
+        "raw_capability_scores", {"as_of_basis": "guessed"}, "expect_column_values_to_be_in_set", ("as_of_basis",),
+        "guessed",
+    ),
+    "capability: model_id not lowercase": (
+        "raw_capability_scores", {"model_id": "Claude-3-Haiku"}, "expect_column_values_to_match_regex", ("model_id",),
+        "Claude-3-Haiku",
+    ),
     # raw_parse_exclusions
     "exclusions: null source_url": (
         "raw_parse_exclusions", {"source_url": None}, "expect_column_values_to_not_be_null", ("source_url",),
@@ -333,6 +359,7 @@ NEW_DUPLICATES = [
     ("raw_performance_facts", 5, ("partition_date", "source_id", "provider_id", "model_id", "metric", "quantization")),
     ("raw_usage_facts", 2, ("partition_date", "source_id", "usage_date", "source_model_id")),
     ("raw_throughput_disclosures", 2, ("partition_date", "source_id", "company", "metric", "period_end")),
+    ("raw_capability_scores", 2, ("partition_date", "source_id", "source_url", "model_id", "benchmark", "as_of")),
 ]
 
 

@@ -26,6 +26,7 @@ RAW_SUITES = {
     "raw_usage_facts": "usage_facts",
     "raw_throughput_disclosures": "throughput_disclosures",
     "raw_parse_exclusions": "parse_exclusions",
+    "raw_capability_scores": "capability_scores",
 }
 #: the mart columns agreed with the dbt side
 MART_COLUMNS = {
@@ -62,6 +63,8 @@ VOCABULARIES = {
     "modality": records.MODALITIES,
     "currency": records.CURRENCIES,
     "valid_from_basis": records.DateBasis.__args__,
+    "scale": records.SCORE_SCALES,
+    "as_of_basis": records.SCORE_DATE_BASES,
 }
 
 
@@ -183,6 +186,7 @@ NATURAL_KEYS = {
     "raw_performance_facts": ["partition_date", "source_id", "provider_id", "model_id", "metric", "quantization"],
     "raw_usage_facts": ["partition_date", "source_id", "usage_date", "source_model_id"],
     "raw_throughput_disclosures": ["partition_date", "source_id", "company", "metric", "period_end"],
+    "raw_capability_scores": ["partition_date", "source_id", "source_url", "model_id", "benchmark", "as_of"],
 }
 
 
