@@ -3,7 +3,8 @@
   source uses for a model -> its author (if the name carries one) and a normalised base name. Used by
   int_model_identity only, so the rules live in one place. Each step, in order:
 
-  route   lowercase, trimmed; drops routing that is not part of the model's name: Fireworks
+  route   lowercase, trimmed, blanks and underscores as hyphens, a parenthesis as a suffix (Epoch's
+          `gpt-3 175b (davinci)` -> `gpt-3-175b-davinci`); drops routing that is not part of the model's name: Fireworks
           `accounts/<org>/models/` paths, Bedrock region prefixes (`us.`, `eu-west-1/`, `us-gov-east-1/`),
           Cloudflare's `@cf/`, OpenRouter's `~` (latest-of-family) marker.
   author  the path segment before the base (`meta-llama/llama-3.3-70b-instruct` -> `meta-llama`), or a
@@ -20,7 +21,9 @@
 #}
 
 {% macro model_route(name) -%}
-regexp_replace(regexp_replace(regexp_replace(regexp_replace(lower(trim({{ name }})),
+regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(lower(trim({{ name }})),
+    '\s*\(([^)]*)\)', '-\1', 'g'),
+    '[\s_]+', '-', 'g'),
     '^accounts/[^/]+/(models|routers)/', ''),
     '^(us|eu|apac|global|jp|au|us-gov|regional)\.', ''),
     '^(us-gov-[a-z]+-[0-9]|[a-z]{2}-[a-z]+-[0-9]|us|eu|apac|global|regional)/', ''),

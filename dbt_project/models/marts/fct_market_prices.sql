@@ -5,6 +5,8 @@
 --     it covers the stretch, so a stale dataset row never beats the seller's current page;
 --   * otherwise the datasets' consensus: the price most sources agree on (ties: the most recently observed,
 --     then the lower price), with how many sources agree and how many list the series at all.
+-- A launch price or a dated table entry (var('point_in_time_price_sources')) holds only until the next
+-- price any source shows for the series (or its own day, when none follows): it never reads as current.
 -- Adjacent stretches with the same price and basis merge into one row.
 {%- set key = ['seller_id', 'model_id', 'token_type', 'service_tier', 'context_band', 'modality', 'currency'] %}
 {%- set key_list = key | join(', ') %}
@@ -61,11 +63,33 @@ resolved as (
 
 ),
 
+clipped as (
+
+    -- a point-in-time price (var('point_in_time_price_sources')) holds until the next price any source
+    -- shows for the series: a launch price never reads as today's price
+    select
+        {% for column in key %}resolved.{{ column }}, {% endfor %}
+        resolved.source_id, resolved.price_per_mtok, resolved.usd_per_mtok, resolved.valid_from,
+        resolved.valid_from_basis, resolved.last_observed_date, resolved.is_seller_price_list,
+        case
+            when resolved.source_id in ({{ sql_string_list(var('point_in_time_price_sources')) }})
+                then coalesce(
+                    (select min(later.valid_from) from resolved as later
+                     where {% for column in key %}later.{{ column }} = resolved.{{ column }} and {% endfor %}
+                         later.valid_from > resolved.valid_from and later.source_id <> resolved.source_id),
+                    resolved.valid_from + 1)
+            else resolved.valid_to
+        end as valid_to
+
+    from resolved
+
+),
+
 boundaries as (
 
-    select {{ key_list }}, valid_from as boundary from resolved
+    select {{ key_list }}, valid_from as boundary from clipped
     union
-    select {{ key_list }}, valid_to from resolved where valid_to is not null
+    select {{ key_list }}, valid_to from clipped where valid_to is not null
 
 ),
 
@@ -95,7 +119,7 @@ covering as (
         resolved.last_observed_date
 
     from stretches
-    inner join resolved
+    inner join clipped as resolved
         on {% for column in key %}resolved.{{ column }} = stretches.{{ column }}{% if not loop.last %} and {% endif %}{% endfor %}
         and resolved.valid_from <= stretches.valid_from
         and (resolved.valid_to is null or resolved.valid_to > stretches.valid_from)
