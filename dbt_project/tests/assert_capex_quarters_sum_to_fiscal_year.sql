@@ -2,6 +2,8 @@
 -- fiscal-year total filed in the 10-K (fct_capex_annual), on the same XBRL tag. Returns the years
 -- that do not. (Derived quarters telescope to the total by construction; a mismatch means a directly
 -- reported quarter disagrees with the year-to-date facts, or the tag choice split a year.)
+-- Restatements keep it true: both marts use each period's latest-filed value, so a restated FY total
+-- moves Q4 (= FY - 9M) with it (Meta FY2022: 31,186 M as restated, Q4 8,798 M, flagged `restated`).
 -- meta.dagster.ref attaches it as an asset check to fct_capex_quarterly (it reads two models).
 {{ config(meta={'dagster': {'ref': {'name': 'fct_capex_quarterly'}}}) }}
 

@@ -10,14 +10,12 @@ changed without re-parsing; dropping "duplicates" here would lose the restatemen
 
 The company -> CIK -> tag mapping is explicit (``COMPANIES``), never "first tag that has data": capex is
 tagged differently across filers (Amazon files ``PaymentsToAcquireProductiveAssets``) and a silent fallback
-would mix concepts. Microsoft and Meta quote capex together with finance leases, so their
-``FinanceLeasePrincipalPayments`` is read as its own component (``finance_lease_principal``), never added
-in. Alphabet's history before the October 2015 reorganisation was filed by Google Inc. under its own CIK;
-that CIK is a ``predecessor`` of ``GOOGL`` with its own capture, and its facts carry ``company="GOOGL"``.
-A period filed under both CIKs is kept twice, as filed (the mart de-duplicates per company and period).
+would mix concepts. ``FinanceLeasePrincipalPayments`` is read for the filers whose SEC data carries it
+(Microsoft, Alphabet, Meta, Amazon; the samples show no Oracle facts for it, so it is not read) as a
+component of its own (``finance_lease_principal``), never added in. One CIK per company: Alphabet's
+history before the October 2015 reorganisation (filed by Google Inc., CIK 1288776) is not read.
 
-``COMPANIES[ticker]`` keeps the shape the registry reads (``cik``, ``tags``); the predecessor CIK is only
-in ``targets()``, which lists every (capture_key, url) to fetch. Layout drift: a body that is not a
+``targets()`` lists every (capture_key, url) to fetch. Layout drift: a body that is not a
 companyconcept, a CIK or tag not in the mapping, a body whose CIK/tag contradicts the URL it was fetched
 from, a new fact key (strict model), or no USD fact at all. Facts in another unit and negative values
 (impossible for a payments concept; they would fail the raw gate and block the day) become
@@ -45,19 +43,13 @@ PPE = "PaymentsToAcquirePropertyPlantAndEquipment"
 PRODUCTIVE_ASSETS = "PaymentsToAcquireProductiveAssets"
 FINANCE_LEASE_PRINCIPAL = "FinanceLeasePrincipalPayments"
 
-#: Company (ticker) -> current filer CIK, the us-gaap tags read for it, the month its fiscal year ends
-#: (as in dbt's ``companies.csv``) and earlier CIKs that filed for the same business.
+#: Company (ticker) -> filer CIK, the us-gaap tags read for it and the month its fiscal year ends (as in
+#: dbt's ``companies.csv``).
 COMPANIES: dict[str, dict] = {
     "META": {"cik": 1326801, "tags": [PPE, FINANCE_LEASE_PRINCIPAL], "fiscal_year_end_month": 12},
     "MSFT": {"cik": 789019, "tags": [PPE, FINANCE_LEASE_PRINCIPAL], "fiscal_year_end_month": 6},
-    "GOOGL": {
-        "cik": 1652044,
-        "tags": [PPE],
-        "fiscal_year_end_month": 12,
-        # Google Inc. filed until the Alphabet reorganisation (Alphabet's first 10-Q: Q3 2015).
-        "predecessors": [{"cik": 1288776, "name": "Google Inc.", "tags": [PPE]}],
-    },
-    "AMZN": {"cik": 1018724, "tags": [PRODUCTIVE_ASSETS], "fiscal_year_end_month": 12},
+    "GOOGL": {"cik": 1652044, "tags": [PPE, FINANCE_LEASE_PRINCIPAL], "fiscal_year_end_month": 12},
+    "AMZN": {"cik": 1018724, "tags": [PRODUCTIVE_ASSETS, FINANCE_LEASE_PRINCIPAL], "fiscal_year_end_month": 12},
     "ORCL": {"cik": 1341439, "tags": [PPE], "fiscal_year_end_month": 5},
 }
 
@@ -82,16 +74,12 @@ def capture_key(cik: int, tag: str) -> str:
 
 
 def filers() -> list[tuple[str, int, list[str]]]:
-    """Every (company, cik, tags) read: each company's current CIK, then its predecessors."""
-    rows = []
-    for company, spec in COMPANIES.items():
-        rows.append((company, spec["cik"], list(spec["tags"])))
-        rows.extend((company, old["cik"], list(old["tags"])) for old in spec.get("predecessors", ()))
-    return rows
+    """Every (company, cik, tags) read, in ``COMPANIES`` order."""
+    return [(company, spec["cik"], list(spec["tags"])) for company, spec in COMPANIES.items()]
 
 
 def targets() -> list[tuple[str, str]]:
-    """Every capture to fetch, as (capture_key, url): one per (CIK, tag), predecessor CIKs included."""
+    """Every capture to fetch, as (capture_key, url): one per (CIK, tag)."""
     return [(capture_key(cik, tag), concept_url(cik, tag)) for _, cik, tags in filers() for tag in tags]
 
 

@@ -2,7 +2,8 @@
 
 A changed script, a hand-edited capture or a changed sample fails here. Each script is loaded from its
 file (``demo/derive`` is not a package) and asked for the capture's bytes: through ``build(samples)`` when it
-has one, else ``derive(<bytes of SAMPLE>)`` for a single-sample script; it names its output in ``OUT``. The
+has one, else ``derive(<bytes of SAMPLE>)`` for a single-sample script; it names its output in ``OUT``
+(a folder when the script writes several captures: then ``build_captures(samples)`` gives each one). The
 tests skip, with the reason, when the samples are not beside the repository.
 
 For the dataset captures the stricter half of the provenance check runs here too: every price fact the
@@ -67,6 +68,13 @@ def test_committed_capture_is_what_the_script_writes(script: Path):
     folder = samples()
     module = load(script)
     out = Path(module.OUT)
+    if out.is_dir() and hasattr(module, "build_captures"):  # one script, several captures of one source
+        written = module.build_captures(folder)
+        assert written, f"{script.relative_to(REPO)} writes no capture"
+        for key, body in written.items():
+            assert (out / key).read_bytes() == body, (
+                f"{(out / key).relative_to(REPO)} differs from what {script.relative_to(REPO)} writes now")
+        return
     assert out.is_file(), f"{out.relative_to(REPO)} is missing: run .venv/bin/python {script.relative_to(REPO)}"
     assert out.read_bytes() == expected(module, folder), (
         f"{out.relative_to(REPO)} differs from what {script.relative_to(REPO)} writes now: re-run it and commit"

@@ -82,6 +82,7 @@ select
     filed,
     first_filed,
     filing_count,
+    value_count > 1                                                      as is_restated,
     fiscal_year_end_month,
     duration_months,
     fiscal_year,

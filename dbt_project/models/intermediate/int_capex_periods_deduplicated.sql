@@ -1,7 +1,12 @@
 -- One row per (company, component, tag, period_start, period_end) in USD. The same period recurs in
 -- every later filing that shows it as a comparative, and in every day's capture of the company
 -- facts: the latest-filed value wins (restatements included), with the accession and filing date of
--- that filing and the number of distinct filings that reported the period.
+-- that filing, the number of distinct filings that reported the period and the number of distinct
+-- values they gave it (more than one = restated). Why the latest: it is the company's current figure
+-- for the period, and the one the SEC's own frames API puts its `frame` on (e.g. Meta's FY2022 capex,
+-- 31,431 M in the FY2022 and FY2023 10-Ks, 31,186 M in the FY2024 10-K: frame CY2022 is on 31,186).
+-- A later filing restates only the periods it shows, so a quarter derived from two year-to-date
+-- values can combine a restated one with one never restated (see fct_capex_quarterly.restated).
 with facts as (
 
     select * from {{ ref('stg_sec__capex_facts') }}
@@ -40,6 +45,7 @@ filings as (
         period_start,
         period_end,
         count(distinct accession) as filing_count,
+        count(distinct value)     as value_count,
         min(filed)                as first_filed
 
     from facts
@@ -59,7 +65,8 @@ select
     ranked.form,
     ranked.filed,
     filings.first_filed,
-    filings.filing_count
+    filings.filing_count,
+    filings.value_count
 
 from ranked
 inner join filings

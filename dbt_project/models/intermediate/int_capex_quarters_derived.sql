@@ -5,7 +5,9 @@
 --     Q4 = FY (10-K) - 9M                                          -> 'fy_minus_9m'
 -- Q1 is the 3-month year-to-date fact itself, so it is always 'reported'. A quarter whose preceding
 -- year-to-date fact is missing is not derived (no guessing). Provenance (accession, filed) is that of
--- the fact ending on the quarter's period_end.
+-- the fact ending on the quarter's period_end. Each year-to-date value is its latest-filed one
+-- (int_capex_periods_deduplicated); `restated` says whether any fact used was filed with more than
+-- one value.
 with periods as (
 
     select * from {{ ref('int_capex_periods_classified') }}
@@ -30,6 +32,7 @@ reported as (
         'reported'       as derivation,
         accession,
         filed,
+        is_restated      as restated,
         1                as priority
 
     from periods
@@ -62,6 +65,7 @@ derived as (
                                                                     as derivation,
         cur.accession,
         cur.filed,
+        cur.is_restated or prev.is_restated                         as restated,
         2                                                           as priority
 
     from year_to_date as cur
@@ -109,7 +113,8 @@ select
     cast(capex_usd as decimal(20, 2)) as capex_usd,
     derivation,
     accession,
-    filed
+    filed,
+    restated
 
 from ranked
 where candidate_rank = 1

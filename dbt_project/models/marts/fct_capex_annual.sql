@@ -50,7 +50,8 @@ select
     accession,
     form,
     filed,
-    cast(filing_count as integer)                         as filing_count
+    cast(filing_count as integer)                         as filing_count,
+    is_restated                                           as restated
 
 from ranked
 where tag_rank = 1

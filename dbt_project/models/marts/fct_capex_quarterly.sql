@@ -48,7 +48,8 @@ select
     quarters.capex_usd,
     quarters.derivation,
     quarters.accession,
-    quarters.filed
+    quarters.filed,
+    quarters.restated
 
 from quarters
 inner join tag_choice

@@ -41,7 +41,8 @@ MART_DDL = {
         fiscal_year INTEGER NOT NULL, fiscal_quarter INTEGER NOT NULL, fiscal_label VARCHAR NOT NULL,
         calendar_year INTEGER NOT NULL, calendar_quarter INTEGER NOT NULL, calendar_label VARCHAR NOT NULL,
         period_start DATE NOT NULL, period_end DATE NOT NULL, capex_usd DECIMAL(20, 2) NOT NULL,
-        derivation VARCHAR NOT NULL, accession VARCHAR NOT NULL, filed DATE NOT NULL""",
+        derivation VARCHAR NOT NULL, accession VARCHAR NOT NULL, filed DATE NOT NULL,
+        restated BOOLEAN NOT NULL""",
     "dim_models": """
         model_id VARCHAR NOT NULL, creator VARCHAR NOT NULL, model_family VARCHAR, model_name VARCHAR,
         release_date DATE, open_weights BOOLEAN, open_weights_basis VARCHAR, hugging_face_id VARCHAR,
@@ -375,6 +376,7 @@ def capex_quarter_rows() -> list[dict]:
             "derivation": derivation,
             "accession": f"0000950170-25-{fq:06d}",
             "filed": end + timedelta(days=30),
+            "restated": False,
         }
         for fq, cy, cq, start, end, derivation in quarters
     ]

@@ -45,7 +45,7 @@ MART_COLUMNS = {
     "fct_capex_quarterly": [
         "company", "cik", "component", "tag", "fiscal_year", "fiscal_quarter", "fiscal_label", "calendar_year",
         "calendar_quarter", "calendar_label", "period_start", "period_end", "capex_usd", "derivation",
-        "accession", "filed",
+        "accession", "filed", "restated",
     ],
     "dim_models": [
         "model_id", "creator", "model_family", "model_name", "release_date", "open_weights", "open_weights_basis",
@@ -53,7 +53,7 @@ MART_COLUMNS = {
     ],
     "fct_capex_annual": [
         "company", "cik", "component", "tag", "fiscal_year", "fiscal_label", "period_start", "period_end",
-        "capex_usd", "accession", "form", "filed", "filing_count",
+        "capex_usd", "accession", "form", "filed", "filing_count", "restated",
     ],
 }
 ALL_SUITES = [*RAW_SUITES, *MART_COLUMNS]

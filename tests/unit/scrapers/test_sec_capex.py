@@ -1,8 +1,8 @@
 """SEC companyconcept parser: every fact kept as filed, explicit company/CIK/tag mapping, drift.
 
-Where the fixture and demo numbers come from is in tests/fixtures/sec_capex/README.md and
-demo/captures/README.md (real anchors: Meta from the shared SEC sample; Microsoft, Alphabet and Amazon
-quarters from the shared third-party quarterly CSV, rebuilt into year-to-date values).
+Every fixture fact is an SEC fact from ../shared/samples/sec (tests/fixtures/sec_capex/README.md says
+which filings; ``test_fixture_facts_are_sample_facts`` checks it). The demo captures have their own test,
+test_sec_capex_demo.py.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import json
 from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -25,7 +26,6 @@ TAG = PPE
 KEY = "CIK0001326801-PaymentsToAcquirePropertyPlantAndEquipment.json"
 URL = sec_capex.concept_url(1326801, TAG)
 SAMPLE = "companyconcept_META_PaymentsToAcquirePropertyPlantAndEquipment_2021snapshot.json"
-DEMO_DAYS = ("2026-11-18", "2026-11-19", "2026-11-20")
 M = 1_000_000
 
 
@@ -89,28 +89,26 @@ def test_urls_and_mapping() -> None:
     assert {t: (s["cik"], s["tags"]) for t, s in sec_capex.COMPANIES.items()} == {
         "META": (1326801, [PPE, FL]),
         "MSFT": (789019, [PPE, FL]),
-        "GOOGL": (1652044, [PPE]),
-        "AMZN": (1018724, [PA]),
+        "GOOGL": (1652044, [PPE, FL]),
+        "AMZN": (1018724, [PA, FL]),
         "ORCL": (1341439, [PPE]),
     }
-    assert sec_capex.COMPANIES["GOOGL"]["predecessors"] == [{"cik": 1288776, "name": "Google Inc.", "tags": [PPE]}]
+    # Google Inc. (CIK 1288776, Alphabet's pre-2015 filer) is not read: no real capture of it
     assert [sec_capex.company_for_cik(c) for c in (1326801, 789019, 1652044, 1288776, 1018724, 1341439, 320193)] == [
-        "META", "MSFT", "GOOGL", "GOOGL", "AMZN", "ORCL", None]
-    assert sec_capex.tags_for_cik(1288776) == [PPE] and sec_capex.tags_for_cik(320193) == []
+        "META", "MSFT", "GOOGL", None, "AMZN", "ORCL", None]
+    assert sec_capex.tags_for_cik(1018724) == [PA, FL] and sec_capex.tags_for_cik(1288776) == []
 
 
 def test_targets_one_capture_per_cik_and_tag() -> None:
     targets = sec_capex.targets()
-    assert len(targets) == len({key for key, _ in targets}) == 8
-    assert ("CIK0001288776-PaymentsToAcquirePropertyPlantAndEquipment.json",
-            sec_capex.concept_url(1288776, PPE)) in targets
+    assert len(targets) == len({key for key, _ in targets}) == 9
     assert ("CIK0001018724-PaymentsToAcquireProductiveAssets.json",
             "https://data.sec.gov/api/xbrl/companyconcept/CIK0001018724/us-gaap/PaymentsToAcquireProductiveAssets.json"
             ) in targets
-    # what today's registry builds from COMPANIES (cik + tags) is every target but the predecessor CIK
+    # the registry builds its targets from targets(); they are exactly COMPANIES' (cik, tag) pairs
     registry_style = {f"CIK{s['cik']:010d}-{tag}.json" for s in sec_capex.COMPANIES.values() for tag in s["tags"]}
-    assert {key for key, _ in targets} - registry_style == {
-        "CIK0001288776-PaymentsToAcquirePropertyPlantAndEquipment.json"}
+    assert {key for key, _ in targets} == registry_style
+    assert not any(key.startswith("CIK0001341439-Finance") for key, _ in targets)  # Oracle: no sample tags it
 
 
 def test_fiscal_year_ends_match_the_dbt_seed(fixtures_dir) -> None:
@@ -176,12 +174,12 @@ def test_fixture(parse, fixture_doc) -> None:
 def test_msft_fiscal_year_ends_in_june(parse, load_fixture) -> None:
     key = "CIK0000789019-PaymentsToAcquirePropertyPlantAndEquipment.json"
     result = parse(load_fixture(key), url_of(key))
-    assert len(result.capex) == 8
+    assert len(result.capex) == 13
     assert {(f.company, f.cik, f.component, f.tag, f.entity_name) for f in result.capex} == {
-        ("MSFT", 789019, "capex", PPE, "Microsoft Corporation")}
+        ("MSFT", 789019, "capex", PPE, "MICROSOFT CORPORATION")}
     fy2025 = [(f.period_start, f.period_end, f.value, f.form, f.fiscal_period)
               for f in result.capex if f.period_start == date(2024, 7, 1)]
-    # rebuilt from the third-party CSV's calendar quarters: 2024Q3 14,923 + 2024Q4 15,804 + 2025Q1 16,745
+    # the year-to-date facts of Microsoft's fiscal 2025 10-Qs and 10-K, as filed
     assert fy2025 == [
         (date(2024, 7, 1), date(2024, 9, 30), Decimal(14_923 * M), "10-Q", "Q1"),  # Jul-Sep
         (date(2024, 7, 1), date(2024, 12, 31), Decimal(30_727 * M), "10-Q", "Q2"),  # H1 Jul-Dec
@@ -207,24 +205,26 @@ def test_msft_finance_lease_principal_is_its_own_component(parse, load_fixture) 
     key = "CIK0000789019-FinanceLeasePrincipalPayments.json"
     facts = parse(load_fixture(key), url_of(key)).capex
     assert {(f.company, f.component, f.tag) for f in facts} == {("MSFT", "finance_lease_principal", FL)}
-    assert [(f.period_end, f.value) for f in facts] == [
-        (date(2024, 9, 30), Decimal(460 * M)), (date(2024, 12, 31), Decimal(1_000 * M)),
-        (date(2025, 3, 31), Decimal(1_560 * M)), (date(2025, 6, 30), Decimal(2_100 * M))]
+    assert [(f.period_end, f.value) for f in facts if f.period_start == date(2024, 7, 1)] == [
+        (date(2024, 9, 30), Decimal(802 * M)), (date(2024, 12, 31), Decimal(1_282 * M)),
+        (date(2025, 3, 31), Decimal(1_634 * M)), (date(2025, 6, 30), Decimal(2_283 * M))]
+    # Microsoft also tags the discrete three months of its 10-Qs: Oct-Dec 2024 = H1 - Q1 = 1,282 - 802
+    assert by_period(facts)[(date(2024, 10, 1), date(2024, 12, 31))] == Decimal(480 * M)
 
 
 def test_orcl_fiscal_year_ends_in_may(parse, load_fixture) -> None:
     key = "CIK0001341439-PaymentsToAcquirePropertyPlantAndEquipment.json"
     result = parse(load_fixture(key), url_of(key))
-    assert len(result.capex) == 8
+    assert len(result.capex) == 9
     assert {(f.company, f.cik, f.component) for f in result.capex} == {("ORCL", 1341439, "capex")}
     assert [(f.period_end, f.value, f.fiscal_year, f.fiscal_period) for f in result.capex
             if f.period_start == date(2024, 6, 1)] == [
-        (date(2024, 8, 31), Decimal(2_305 * M), 2025, "Q1"),  # Jun-Aug
-        (date(2024, 11, 30), Decimal(6_290 * M), 2025, "Q2"),  # Jun-Nov
-        (date(2025, 2, 28), Decimal(12_152 * M), 2025, "Q3"),  # Jun-Feb
+        (date(2024, 8, 31), Decimal(2_303 * M), 2025, "Q1"),  # Jun-Aug
+        (date(2024, 11, 30), Decimal(6_273 * M), 2025, "Q2"),  # Jun-Nov
+        (date(2025, 2, 28), Decimal(12_135 * M), 2025, "Q3"),  # Jun-Feb
         (date(2025, 5, 31), Decimal(21_215 * M), 2025, "FY"),  # Jun-May
     ]
-    assert by_period(result.capex)[(date(2023, 6, 1), date(2024, 2, 29))] == Decimal(4_018 * M)  # leap February
+    assert by_period(result.capex)[(date(2023, 6, 1), date(2024, 2, 29))] == Decimal(4_068 * M)  # leap February
 
 
 def test_amzn_productive_assets_with_three_month_and_trailing_columns(parse, load_fixture) -> None:
@@ -233,26 +233,32 @@ def test_amzn_productive_assets_with_three_month_and_trailing_columns(parse, loa
     assert {(f.company, f.component, f.tag) for f in result.capex} == {("AMZN", "capex", PA)}
     values = by_period(result.capex)
     assert len(values) == len(result.capex) == 6
-    assert values[(date(2025, 7, 1), date(2025, 9, 30))] == Decimal(35_095 * M)  # Q3 2025, the CSV anchor
+    assert values[(date(2025, 7, 1), date(2025, 9, 30))] == Decimal(35_095 * M)  # Q3 2025, three months
     assert values[(date(2025, 1, 1), date(2025, 9, 30))] == Decimal(92_297 * M)  # 25,019 + 32,183 + 35,095
     assert values[(date(2024, 10, 1), date(2025, 9, 30))] == Decimal(120_131 * M)  # trailing twelve months
     assert values[(date(2024, 7, 1), date(2024, 9, 30))] == Decimal(22_620 * M)
 
 
-def test_googl_facts_from_google_inc_and_alphabet_are_both_kept(parse, load_fixture) -> None:
-    alphabet_key = "CIK0001652044-PaymentsToAcquirePropertyPlantAndEquipment.json"
-    google_key = "CIK0001288776-PaymentsToAcquirePropertyPlantAndEquipment.json"
-    alphabet = parse(load_fixture(alphabet_key), url_of(alphabet_key)).capex
-    google = parse(load_fixture(google_key), url_of(google_key)).capex
-    assert {(f.company, f.cik, f.entity_name) for f in alphabet} == {("GOOGL", 1652044, "Alphabet Inc.")}
-    assert {(f.company, f.cik, f.entity_name) for f in google} == {("GOOGL", 1288776, "Google Inc.")}
-    nine_months_2014 = (date(2014, 1, 1), date(2014, 9, 30))
-    both = [(f.cik, f.value, f.accession[:10], f.filed) for f in google + alphabet
-            if (f.period_start, f.period_end) == nine_months_2014]
-    assert both == [(1288776, Decimal(7_408 * M), "0001288776", date(2014, 10, 23)),
-                    (1652044, Decimal(7_408 * M), "0001652044", date(2015, 10, 29))]
-    # Q3 2025 = 9M - H1 = 63,596 - 39,643 = 23,953 (the CSV anchor); here the 9M value as filed
-    assert by_period(alphabet)[(date(2025, 1, 1), date(2025, 9, 30))] == Decimal(63_596 * M)
+def test_googl_nine_months_with_comparative(parse, load_fixture) -> None:
+    key = "CIK0001652044-PaymentsToAcquirePropertyPlantAndEquipment.json"
+    alphabet = parse(load_fixture(key), url_of(key)).capex
+    assert {(f.company, f.cik, f.entity_name, f.accession) for f in alphabet} == {
+        ("GOOGL", 1652044, "Alphabet Inc.", "0001652044-25-000091")}
+    assert by_period(alphabet) == {(date(2025, 1, 1), date(2025, 9, 30)): Decimal(63_596 * M),
+                                   (date(2024, 1, 1), date(2024, 9, 30)): Decimal(38_259 * M)}
+
+
+def test_fixture_facts_are_sample_facts(fixtures_dir, samples_dir) -> None:
+    """No invented number: every fixture fact (value, accession, dates, fy/fp/frame) is in the SEC samples."""
+    samples = [samples_dir / "sec" / "companyconcept_META_PaymentsToAcquirePropertyPlantAndEquipment_2021snapshot.json",
+               *sorted((samples_dir / "sec" / "2026" / "companyconcept").glob("*.json"))]
+    known = {(doc["cik"], doc["tag"], *fact) for doc in (json.loads(Path(p).read_bytes()) for p in samples)
+             for fact in source_facts(doc)}
+    fixtures = sorted((fixtures_dir / "sec_capex").glob("*.json"))
+    assert len(fixtures) == 6
+    for path in fixtures:
+        doc = json.loads(path.read_bytes())
+        assert [f for f in source_facts(doc) if (doc["cik"], doc["tag"], *f) not in known] == [], path.name
 
 
 def test_float_values_stay_exact(parse, fixture_doc) -> None:
@@ -301,9 +307,9 @@ def test_unmapped_tag_is_drift(parse, fixture_doc) -> None:
 
 
 def test_tag_mapped_for_another_company_is_drift(parse, load_fixture) -> None:
-    doc = load_fixture("CIK0001288776-PaymentsToAcquirePropertyPlantAndEquipment.json")
-    doc["tag"] = FL  # Microsoft's and Meta's, not Google Inc.'s
-    assert_drift(parse, doc, r"us-gaap:FinanceLeasePrincipalPayments is not a tag mapped for GOOGL \(CIK 1288776\)",
+    doc = load_fixture("CIK0001341439-PaymentsToAcquirePropertyPlantAndEquipment.json")
+    doc["tag"] = FL  # read for the other four, not for Oracle
+    assert_drift(parse, doc, r"us-gaap:FinanceLeasePrincipalPayments is not a tag mapped for ORCL \(CIK 1341439\)",
                  url="https://example.test/concept.json")
 
 
@@ -332,101 +338,3 @@ def test_instant_fact_without_start_is_drift(parse, fixture_doc) -> None:
 @pytest.mark.parametrize("body", [b"<html>Request Rate Threshold Exceeded</html>", b"{}", b"[]"])
 def test_not_a_companyconcept_is_drift(parse, body) -> None:
     assert_drift(parse, body, "not a companyconcept response")
-
-
-# -- demo captures ----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo_facts(demo_dir, make_meta) -> dict[str, list]:
-    """capture key -> parsed facts of the first demo day (after checking all days are identical)."""
-    out = {}
-    for key, url in sec_capex.targets():
-        bodies = [(demo_dir / day / "sec_capex" / key).read_bytes() for day in DEMO_DAYS]
-        assert bodies[0] == bodies[1] == bodies[2], key
-        result = sec_capex.parse(bodies[0], make_meta(sec_capex.SOURCE_ID, url, bodies[0]))
-        assert result.exclusions == []
-        out[key] = result.capex
-    return out
-
-
-def test_demo_captures_cover_every_target(demo_facts) -> None:
-    assert {key: len(facts) for key, facts in demo_facts.items()} == {
-        "CIK0001326801-PaymentsToAcquirePropertyPlantAndEquipment.json": 13,
-        "CIK0001326801-FinanceLeasePrincipalPayments.json": 13,
-        "CIK0000789019-PaymentsToAcquirePropertyPlantAndEquipment.json": 14,
-        "CIK0000789019-FinanceLeasePrincipalPayments.json": 14,
-        "CIK0001652044-PaymentsToAcquirePropertyPlantAndEquipment.json": 22,
-        "CIK0001288776-PaymentsToAcquirePropertyPlantAndEquipment.json": 7,
-        "CIK0001018724-PaymentsToAcquireProductiveAssets.json": 43,
-        "CIK0001341439-PaymentsToAcquirePropertyPlantAndEquipment.json": 14,
-    }
-    meta = demo_facts[KEY]
-    assert {f.period_end.year for f in meta} == {2019, 2020}
-
-
-def fiscal_quarters(facts, fy_start: date) -> list[Decimal]:
-    """Discrete quarters of the fiscal year starting ``fy_start`` from its year-to-date facts, as the
-    mart derives them (Q1 as filed, then differences, Q4 = FY - 9M)."""
-    ytd = sorted((end, value) for (start, end), value in by_period(facts).items() if start == fy_start)
-    values = [value for _, value in ytd]
-    return [b - a for a, b in zip([Decimal(0), *values], values, strict=False)]
-
-
-def company_facts(demo_facts, company: str, component: str = "capex") -> list:
-    return [f for facts in demo_facts.values() for f in facts if f.company == company and f.component == component]
-
-
-@pytest.mark.parametrize(("company", "component", "fy_start", "quarters_musd"), [
-    ("MSFT", "capex", date(2023, 7, 1), [9_917, 9_735, 10_952, 13_873]),  # FY2024; FY total 44,477
-    ("MSFT", "capex", date(2024, 7, 1), [14_923, 15_804, 16_745, 17_079]),  # FY2025; FY total 64,551
-    ("MSFT", "capex", date(2025, 7, 1), [19_394]),  # FY2026 Q1 (CSV "2025 Q3")
-    ("MSFT", "finance_lease_principal", date(2024, 7, 1), [460, 540, 560, 540]),
-    ("META", "capex", date(2019, 1, 1), [3_837, 3_633, 3_532, 4_100]),
-    ("META", "finance_lease_principal", date(2020, 1, 1), [100, 165, 110, 229]),
-    ("GOOGL", "capex", date(2014, 1, 1), [2_345, 2_650, 2_413, 3_606]),  # Google Inc. Q1-9M, Alphabet FY
-    ("GOOGL", "capex", date(2015, 1, 1), [2_927, 2_515, 2_383, 2_125]),  # Google Inc. Q1-H1, Alphabet 9M-FY
-    ("GOOGL", "capex", date(2024, 1, 1), [12_012, 13_186, 13_061, 14_276]),
-    ("GOOGL", "capex", date(2025, 1, 1), [17_197, 22_446, 23_953]),
-    ("AMZN", "capex", date(2023, 1, 1), [14_207, 11_455, 12_479, 14_588]),
-    ("AMZN", "capex", date(2024, 1, 1), [14_925, 17_620, 22_620, 27_834]),
-    ("AMZN", "capex", date(2025, 1, 1), [25_019, 32_183, 35_095]),
-    ("ORCL", "capex", date(2023, 6, 1), [1_300, 1_100, 1_618, 2_848]),
-    ("ORCL", "capex", date(2024, 6, 1), [2_305, 3_985, 5_862, 9_063]),
-    ("ORCL", "capex", date(2025, 6, 1), [8_502]),
-])
-def test_demo_year_to_date_facts_give_the_expected_quarters(demo_facts, company, component, fy_start,
-                                                             quarters_musd) -> None:
-    facts = company_facts(demo_facts, company, component)
-    assert fiscal_quarters(facts, fy_start) == [Decimal(q * M) for q in quarters_musd]
-
-
-def test_demo_amzn_three_month_facts_agree_with_year_to_date(demo_facts) -> None:
-    values = by_period(company_facts(demo_facts, "AMZN"))
-    three_month = {(s, e): v for (s, e), v in values.items() if (e - s).days < 100}
-    assert len(three_month) == 9
-    for (start, end), value in three_month.items():
-        if start.month == 1:
-            continue  # Q1 is its own year-to-date fact
-        ytd_end = values[(date(end.year, 1, 1), end)]
-        ytd_prev = max((v for (s, e), v in values.items() if s == date(end.year, 1, 1) and e < start))
-        assert ytd_end - ytd_prev == value, (start, end)
-
-
-def test_demo_ytd_never_decreases_and_fy_totals_hold(demo_facts) -> None:
-    for company, spec in sec_capex.COMPANIES.items():
-        for component in ("capex", "finance_lease_principal"):
-            series: dict[date, list] = defaultdict(list)
-            for (start, end), value in by_period(company_facts(demo_facts, company, component)).items():
-                if start.month == spec["fiscal_year_end_month"] % 12 + 1 and start.day == 1:
-                    series[start].append((end, value))
-            for start, points in series.items():
-                values = [v for _, v in sorted(points)]
-                assert values == sorted(values), (company, component, start)
-    fy = {(f.company, f.component, f.period_end): f.value
-          for facts in demo_facts.values() for f in facts if f.fiscal_period == "FY" and f.form == "10-K"}
-    assert fy[("MSFT", "capex", date(2025, 6, 30))] == Decimal(64_551 * M)
-    assert fy[("GOOGL", "capex", date(2024, 12, 31))] == Decimal(52_535 * M)
-    assert fy[("AMZN", "capex", date(2024, 12, 31))] == Decimal(82_999 * M)
-    assert fy[("ORCL", "capex", date(2025, 5, 31))] == Decimal(21_215 * M)
-    assert fy[("META", "finance_lease_principal", date(2019, 12, 31))] == Decimal(552 * M)

@@ -1,7 +1,8 @@
 """SEC submissions parser: the latest 10-K/10-Q (or amendment) decides whether capex is refetched.
 
-No real submissions capture exists in the shared samples; the fixture is written from the documented
-shape of https://data.sec.gov/submissions/CIK##########.json (see tests/fixtures/sec_submissions/README.md).
+The fixture is written from the documented shape of https://data.sec.gov/submissions/CIK##########.json
+(see tests/fixtures/sec_submissions/README.md); Oracle's real submissions (a transcribed sample in
+../shared/samples/sec/2026/transcribed) are checked against the demo capex capture.
 """
 
 from __future__ import annotations
@@ -59,13 +60,19 @@ def test_periodic_filings_skip_other_forms_newest_first(doc) -> None:
     ]
 
 
-def test_latest_matches_the_demo_capex_capture(doc, demo_dir) -> None:
-    """The demo's Microsoft capex capture already holds the latest 10-Q: nothing new to fetch."""
-    key = "CIK0000789019-PaymentsToAcquirePropertyPlantAndEquipment.json"
-    concept = json.loads((demo_dir / "2026-11-18" / sec_capex.SOURCE_ID / key).read_text())
+def test_real_oracle_submissions_match_the_demo_capex_capture(samples_dir, demo_dir) -> None:
+    """Oracle's real submissions (transcribed sample, 28 recent filings) name as latest periodic report
+    the FY2026 10-K that the demo's Oracle capex capture already holds: nothing new to fetch."""
+    real = (samples_dir / "sec" / "2026" / "transcribed" / "submissions_ORCL_GR8T.json").read_bytes()
+    url = sec_submissions.submissions_url(1341439)
+    latest = sec_submissions.latest_periodic_filing(real, url=url)
+    assert (latest.form, latest.accession, latest.filing_date, latest.report_date) == (
+        "10-K", "0001193125-26-277521", date(2026, 6, 22), date(2026, 5, 31))
+    key = sec_capex.capture_key(1341439, sec_capex.PPE)
+    concept = json.loads((demo_dir / "2026-08-08" / sec_capex.SOURCE_ID / key).read_text())
     newest = max(concept["units"]["USD"], key=lambda f: f["filed"])["accn"]
-    assert newest == LATEST
-    assert sec_submissions.has_new_periodic_report(body(doc), newest) is False
+    assert newest == latest.accession
+    assert sec_submissions.has_new_periodic_report(real, newest, url=url) is False
 
 
 def test_has_new_periodic_report(doc) -> None:
