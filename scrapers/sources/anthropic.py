@@ -5,8 +5,10 @@ What is read, and why:
 * **Model pricing** table: one row per model; columns map to ``input``, ``cache_write_5m``,
   ``cache_write_1h``, ``cache_read`` ("Cache Hits & Refreshes") and ``output``. An unknown column header
   raises layout drift: a new price dimension must be noticed, not dropped.
-* **Batch processing** table: ``service_tier="batch"`` input and output. Required: a page without it has
-  changed shape.
+* **Batch processing** table: ``service_tier="batch"`` input and output. Required on every page whose
+  model table has cache columns (the current layout): such a page without it has changed shape. A model
+  table of input and output only is the older layout (anthropic.com/api as captured on 2024-04-01: Claude 3
+  input/output per MTok, no batch prices anywhere on the page); it is read without batch prices.
 * **Long context pricing**: prompts over 200K tokens cost more for the models named in that section.
   The real page's table has no model column ("≤ 200K input tokens | > 200K input tokens" with cells such
   as "Input: $3 / MTok") and names the models in its prose ("When using Claude Sonnet 4 or Sonnet 4.5 ...");
@@ -118,11 +120,12 @@ class _Parser:
             ]
         if not model_tables:
             raise self.drift("no 'Model pricing' table found")
+        columns: set[str] = set()
         for table in model_tables:
-            self.read_model_table(table, PRICE_COLUMNS, service_tier="standard", what="model pricing")
+            columns |= self.read_model_table(table, PRICE_COLUMNS, service_tier="standard", what="model pricing")
 
         batch_tables = [t for t in tables if t.under("batch") and _has_model_column(t)]
-        if not batch_tables:
+        if not batch_tables and columns != {"input", "output"}:
             raise self.drift("no 'Batch processing' table found")
         for table in batch_tables:
             self.read_model_table(table, BATCH_COLUMNS, service_tier="batch", what="batch")
@@ -139,7 +142,8 @@ class _Parser:
 
     # -- tables -------------------------------------------------------------------------------------
 
-    def read_model_table(self, table: Table, columns: dict[str, str], *, service_tier: str, what: str) -> None:
+    def read_model_table(self, table: Table, columns: dict[str, str], *, service_tier: str, what: str) -> set[str]:
+        """Read one model table; returns the token types of its columns."""
         token_types = []
         for header in table.headers[1:]:
             token_type = columns.get(norm_header(header))
@@ -158,6 +162,7 @@ class _Parser:
                 raise self.drift(f"{what} table (line {table.line}) has a row without a model name")
             for header, token_type, cell in zip(table.headers[1:], token_types, row[1:], strict=False):
                 self.add(name, token_type, cell, service_tier=service_tier, field=header)
+        return set(token_types)
 
     def read_long_context(self, table: Table) -> None:
         model_col = next((i for i, h in enumerate(table.headers) if norm_header(h) == MODEL_COLUMN), None)

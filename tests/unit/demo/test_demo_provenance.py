@@ -42,11 +42,12 @@ DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 FOLDERS = sorted(p for day in CAPTURES.iterdir() if day.is_dir() and DAY_RE.fullmatch(day.name)
                  for p in day.iterdir() if p.is_dir())
 
-#: record kind -> the fields that say what the record claims (provenance and display fields left out)
+#: record kind -> the fields that say what the record claims (provenance and display fields left out); a
+#: model record's name is compared too: for an API alias it is the version the alias points at (DeepSeek)
 KEYS: dict[str, tuple[str, ...]] = {
     "prices": ("provider_id", "model_id", "token_type", "service_tier", "context_band", "modality", "currency",
                "price_per_mtok", "valid_from"),
-    "models": ("provider_id", "model_id", "creator", "open_weights"),
+    "models": ("provider_id", "model_id", "creator", "open_weights", "model_name", "context_length"),
     "capex": ("cik", "tag", "unit", "period_start", "period_end", "value", "accession", "form", "filed"),
     "performance": ("provider_id", "model_id", "metric", "value", "unit", "quantization"),
     "usage": ("usage_date", "source_model_id", "total_tokens", "prompt_tokens", "completion_tokens"),

@@ -255,3 +255,14 @@ def test_binary_body_is_drift(parse) -> None:
     assert_drift(parse, b"\xff\xfe\x00binary", "not UTF-8")
 
 
+
+
+def test_input_output_layout_without_batch_table_parses(parse) -> None:
+    """The 2024 layout: input and output only, no batch prices on the page (no batch facts, no drift)."""
+    text = ("## Model pricing\n\n| Model | Input | Output |\n| --- | --- | --- |\n"
+            "| Claude 3 Haiku | $0.25 / MTok | $1.25 / MTok |\n")
+    result = parse(text)
+    assert price(result, "claude-3-haiku", "output") == Decimal("1.25")
+    assert {p.service_tier for p in result.prices} == {"standard"}
+    with_cache = text.replace("| Input | Output |\n| --- | --- | --- |", "| Input | Cache hits | Output |\n| --- | --- | --- | --- |")
+    assert_drift(parse, with_cache.replace("$0.25 / MTok |", "$0.25 / MTok | $0.03 / MTok |"), "no 'Batch processing' table")
