@@ -167,6 +167,52 @@ def sql(
 
 
 @app.command()
+def reprice(
+    usage: Path = typer.Argument(..., help="usage CSV: model, optional seller and month (YYYY-MM), and a token "
+                                           "count column per token type (input and output at least)"),
+    at: str | None = typer.Option(None, "--at", help="price every row at this date (YYYY-MM-DD; default: the "
+                                                    "first day of the row's month, else today)"),
+    output_format: str = typer.Option("table", "--format", help="table (on screen), csv or json (every column)"),
+    out: Path | None = typer.Option(None, "--out", dir_okay=False, help="write the csv/json here instead of stdout"),
+) -> None:
+    """Reprice a usage profile at the market's prices: at a date, today, at the cheapest seller of the same
+    model today, and at the cheapest model of the same capability tier today (the renegotiation evidence)."""
+    import duckdb
+
+    from costcurve.config import load_settings
+    from costcurve.reprice import ResolutionError, UsageFileError, report, reprice_file
+    from warehouse.connection import analyst
+
+    if output_format not in {"table", "csv", "json"}:
+        typer.echo(f"error: --format must be table, csv or json, not {output_format!r}", err=True)
+        raise typer.Exit(2)
+    try:
+        day = date.fromisoformat(at) if at else None
+    except ValueError:
+        typer.echo(f"error: --at must be a date YYYY-MM-DD, not {at!r}", err=True)
+        raise typer.Exit(2) from None
+    try:
+        with analyst(load_settings().published) as con:
+            rows = reprice_file(con, usage, at=day, today=datetime.now(UTC).date())
+    except (UsageFileError, ResolutionError) as exc:
+        for line in str(exc).splitlines():
+            typer.echo(f"error: {line}", err=True)
+        raise typer.Exit(2) from None
+    except (duckdb.Error, FileNotFoundError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if output_format == "table":
+        console.print(report.table(rows))
+        return
+    text = report.to_csv(rows) if output_format == "csv" else report.to_json(rows)
+    if out:
+        out.write_text(text)
+        typer.echo(f"wrote {len(rows)} rows and a total to {out}", err=True)
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command()
 def charts(
     out: Path | None = typer.Option(None, "--out", file_okay=False, help="folder for the PNGs (default: warehouse/reports/)"),
 ) -> None:
