@@ -198,6 +198,12 @@ def derive(sample: bytes, length: int = DAYS, top: int = TOP) -> tuple[bytes, by
     return csv_body, derive_manifest(csv_body, days[-1] + timedelta(days=1), retrieved_at)
 
 
+def build_captures(samples: Path) -> dict[str, bytes]:
+    """capture key -> bytes, as this script writes them from the samples folder."""
+    csv_body, manifest = derive((samples / SAMPLE).read_bytes())
+    return {orr.CSV_KEY: csv_body, orr.MANIFEST_KEY: manifest}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=Path, default=REPO.parent / "shared" / "samples")

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 def test_backfill_builds_history_before_the_first_day(tmp_path, make_sandbox, httpserver):
     with pytest.MonkeyPatch.context() as mp:
         box = make_sandbox(tmp_path, mp, httpserver.url_for("/hook"))
-        assert run_day(date(2026, 11, 18), defs=load_definitions()).success
+        assert run_day(date(2026, 7, 24), defs=load_definitions()).success
         posts = len(httpserver.log)
         result = CliRunner().invoke(app, ["backfill"])
         again = CliRunner().invoke(app, ["backfill", "--no-rebuild"])
@@ -36,7 +36,7 @@ def test_backfill_builds_history_before_the_first_day(tmp_path, make_sandbox, ht
              AND token_type = 'input' AND service_tier = 'standard' AND o.valid_from_basis = 'first_seen'
            ORDER BY valid_from"""
     ).fetchall()
-    raw = con.execute("SELECT count(*) FROM raw.price_facts WHERE partition_date < '2026-11-18'").fetchone()[0]
+    raw = con.execute("SELECT count(*) FROM raw.price_facts WHERE partition_date < '2026-07-24'").fetchone()[0]
     con.close()
     assert all(day < date(2026, 1, 1) for _, day in first)  # history reaches back before the demo days
     assert [(r[0], r[1], float(r[2])) for r in cut] == [
@@ -46,5 +46,5 @@ def test_backfill_builds_history_before_the_first_day(tmp_path, make_sandbox, ht
     assert len(httpserver.log) == posts  # a backfill sends no webhooks
     # idempotent: the second backfill replaced the same slices
     con = duckdb.connect(str(box.warehouse), read_only=True)
-    assert con.execute("SELECT count(*) FROM raw.price_facts WHERE partition_date < '2026-11-18'").fetchone()[0] == raw
+    assert con.execute("SELECT count(*) FROM raw.price_facts WHERE partition_date < '2026-07-24'").fetchone()[0] == raw
     con.close()

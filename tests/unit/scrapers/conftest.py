@@ -17,7 +17,6 @@ from scrapers.records import CaptureMeta
 
 REPO = Path(__file__).resolve().parents[3]
 FETCHED_AT = datetime(2026, 11, 18, 6, 0, tzinfo=UTC)
-DEMO_DAYS = ("2026-11-18", "2026-11-19", "2026-11-20")
 
 
 @pytest.fixture(scope="session")
