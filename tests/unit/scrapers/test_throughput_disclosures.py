@@ -36,16 +36,20 @@ def disclosure(result, company, metric, disclosed_on):
     return matches[0]
 
 
+def entries(body: bytes) -> list[dict]:
+    return yaml.safe_load(body)["disclosures"]
+
+
 def test_curated_file(parse, body) -> None:
     result = parse(body)
-    assert len(result.disclosures) == 7
+    assert len(result.disclosures) == len(entries(body)) > 0  # one record per curated entry, none dropped
     assert {d.company for d in result.disclosures} == {"google", "microsoft"}
     io25, year_before = sorted((d for d in result.disclosures if d.disclosed_on == date(2025, 5, 20)),
                                key=lambda d: d.value, reverse=True)
     assert (io25.value, io25.unit, io25.period_end) == (Decimal(480_000_000_000_000), "tokens/month", date(2025, 5, 20))
-    assert (year_before.value, year_before.period_end) == (Decimal(9_700_000_000_000), date(2024, 5, 14))
+    assert (year_before.value, year_before.period_end) == (Decimal(9_700_000_000_000), date(2024, 5, 20))
     google = [d for d in result.disclosures if d.company == "google" and d.metric == "monthly_tokens_processed"]
-    assert len({(d.company, d.metric, d.period_end) for d in result.disclosures}) == 7  # the raw gate's key
+    assert len({(d.company, d.metric, d.period_end) for d in result.disclosures}) == len(result.disclosures)
     assert sorted(d.value for d in google) == [Decimal("9.7e12"), Decimal("4.8e14"), Decimal("9.8e14"),
                                                Decimal("1.3e15")]
     assert io25.disclosure_url.startswith("https://blog.google/")
@@ -57,10 +61,31 @@ def test_curated_file(parse, body) -> None:
     ]
     api = disclosure(result, "google", "api_tokens_per_minute", "2025-10-29")
     assert (api.value, api.unit, api.period_end) == (Decimal(7_000_000_000), "tokens/minute", date(2025, 10, 29))
+    assert "Foundry" in msft_note(result)  # the Microsoft figures are Foundry API tokens, not all of Microsoft
     for d in result.disclosures:
         assert d.disclosure_url.startswith("https://") and d.note
         assert (d.source_id, d.source_url, d.parser_version) == ("throughput_disclosures", td.URL, "1")
         assert d.period_end <= d.disclosed_on
+
+
+def msft_note(result) -> str:
+    return " ".join(d.note for d in result.disclosures if d.company == "microsoft")
+
+
+def test_every_entry_cites_the_stored_page_that_confirmed_it(body) -> None:
+    """The rule of the file: each entry is preceded by a comment naming a page and quoting it."""
+    lines = body.decode().splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("  - id: ")]
+    assert len(starts) == len(entries(body))
+    for start in starts:
+        block = []
+        for line in reversed(lines[:start]):
+            if not line.startswith("  #"):
+                break
+            block.append(line)
+        comment = " ".join(block)
+        assert "https://" in comment and '"' in comment, f"{lines[start]}: no cited page with a quote"
+    assert "path from memory" not in body.decode()  # the old marker of an unchecked URL
 
 
 def test_flow_style_rendering_gives_the_same_records(parse, body) -> None:
@@ -80,13 +105,13 @@ def broken(body: bytes, old: str, new: str) -> bytes:
     ("old", "new", "match"),
     [
         ("    note: \"A record", "    notes: \"A record", "entry 7 \\(microsoft-2025-03-tokens\\): notes: Extra"),
-        ("    source_url: https://www.microsoft.com/en-us/investor/events/fy-2025/earnings-fy-2025-q3\n"
+        ("    source_url: https://tomtunguz.com/earnings-microsoft-2025-04-30/\n"
          "    note: \"A record", "    note: \"A record", "entry 7 \\(microsoft-2025-03-tokens\\): source_url: Field"),
         ("period_end: 2025-07-23", "period_end: 2025-13-23", "entry 3 \\(google-2025-07-monthly-tokens\\): period_end"),
         ("disclosed_on: 2025-07-23", "disclosed_on: 23/07/2025", "google-2025-07-monthly-tokens\\): disclosed_on"),
         ("value: 7000000000", "value: 7.0e+9", "google-2025-10-api-tokens-per-minute\\): value"),
         ("value: 7000000000", "value: lots", "google-2025-10-api-tokens-per-minute\\): value 'lots'"),
-        ("source_url: https://blog.google/technology/ai/io-2025-keynote/", "source_url: blog.google/io",
+        ("source_url: https://blog.google/innovation-and-ai/technology/ai/io-2025-keynote/", "source_url: blog.google/io",
          "google-2025-05-monthly-tokens\\): source_url"),
         ("id: google-2024-05-monthly-tokens", "id: google-2025-05-monthly-tokens", "entry 2 .*duplicate id"),
         ("metric: quarterly_tokens_processed\n    value: 100000000000000\n    unit: tokens/quarter\n"
