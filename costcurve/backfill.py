@@ -13,6 +13,7 @@ capture taken that day is better evidence); future-dated prices stay in the dail
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -128,11 +129,15 @@ def backfill_source(con, source: Source, settings: Settings, today: date, progre
 
 
 def run_backfill(settings: Settings, source_ids: tuple[str, ...] = HISTORY_SOURCES, today: date | None = None,
-                 console: Console | None = None) -> list[SourceBackfill]:
-    console = console or Console()
+                 console: Console | None = None, progress: Progress | None = None) -> list[SourceBackfill]:
+    """Backfill each history source; ``progress`` is a live display to add tasks to (rich allows one at a
+    time), else one of our own is shown."""
     today = today or datetime.now(UTC).date()
     reports = []
-    with writer(settings.warehouse) as con, Progress(console=console) as progress:
+    with contextlib.ExitStack() as stack:
+        if progress is None:
+            progress = stack.enter_context(Progress(console=console or Console()))
+        con = stack.enter_context(writer(settings.warehouse))
         ensure_raw_schema(con)
         for source_id in source_ids:
             reports.append(backfill_source(con, get_source(source_id), settings, today, progress))

@@ -77,7 +77,7 @@ def demo_days(replay_dir: Path) -> list[date]:
 
 
 def run_demo(replay_dir: Path | None = None) -> int:
-    from costcurve.runner import load_definitions, run_day
+    from costcurve.runner import load_definitions
     os.environ["COSTCURVE_MODE"] = "replay"
     if replay_dir is not None:
         os.environ["COSTCURVE_REPLAY_DIR"] = str(Path(replay_dir).resolve())
@@ -95,40 +95,64 @@ def run_demo(replay_dir: Path | None = None) -> int:
         console.print(f"[bold]costcurve demo[/]: replaying {len(days)} days from {settings.replay_dir}")
         console.print(f"each day's Dagster and dbt output goes to {log_dir}/demo-<day>.log")
         defs = load_definitions()
-        outcomes = []
-        with Progress(console=console) as progress:
-            task = progress.add_task("daily job", total=len(days))
-            for day in days:
-                progress.update(task, description=f"daily job {day}")
-                outcomes.append(run_day(day, defs=defs, log_file=log_dir / f"demo-{day.isoformat()}.log"))
-                progress.advance(task)
+        outcomes = _replay_days(days, settings, defs, log_dir)
         if not external:
             os.environ.pop("COSTCURVE_ALERT_WEBHOOK_URL", None)
-    history = _backfill_history(settings, days[-1], defs, log_dir)
     _print_summary(settings, outcomes, sink.received)
-    return 0 if all(o.success for o in [*outcomes, *history]) else 1
+    return 0 if all(o.success for o in outcomes) else 1
 
 
-def _backfill_history(settings, last_day: date, defs, log_dir: Path) -> list:
-    """The dated histories (what `costcurve backfill` loads) on the first run, so a fresh clone has a curve
-    from 2023; then the marts are rebuilt without alerts, as after any backfill. "Today" is the last demo
-    day, so prices the sources announce for later stay announcements."""
+def _replay_days(days: list[date], settings, defs, log_dir: Path) -> list:
+    """Every day but the last runs the `capture` job on the sources really captured that day (capture,
+    archive, parse, raw gates, load: what its daily run did first); then the dated histories are backfilled
+    and the last day runs the whole `daily` job, whose marts rebuild from all raw history, so they are
+    what a daily run on every day would have left, and alerts and publish follow their gates."""
+    from costcurve.runner import run_day
+
+    outcomes = []
+    with Progress(console=console) as progress:
+        task = progress.add_task("capture", total=len(days) + 1)
+        for day in days[:-1]:
+            progress.update(task, description=f"capture {day}")
+            outcomes.append(run_day(day, defs=defs, job_name="capture", asset_selection=captured_sources(day, settings),
+                                    log_file=log_dir / f"demo-{day.isoformat()}.log"))
+            progress.advance(task)
+        progress.update(task, description="backfill the dated histories")
+        outcomes.extend(_backfill_history(settings, days[-1], progress))
+        progress.advance(task)
+        progress.update(task, description=f"daily job {days[-1]}")
+        outcomes.append(run_day(days[-1], defs=defs, log_file=log_dir / f"demo-{days[-1].isoformat()}.log"))
+        progress.advance(task)
+    return outcomes
+
+
+def captured_sources(day: date, settings) -> list:
+    """The ingest assets of the sources the replay folder holds for ``day`` (and the curated repo files)."""
+    import dagster as dg
+
+    from scrapers.collect import replay_skip_reason
+    from scrapers.registry import SOURCES
+
+    return [dg.AssetKey(["raw", s.source_id]) for s in SOURCES.values()
+            if replay_skip_reason(s, day, settings.replay_dir) is None]
+
+
+def _backfill_history(settings, last_day: date, progress: Progress) -> list:
+    """The dated histories (what `costcurve backfill` loads), so a fresh clone has a curve from 2021.
+    "Today" is the last demo day, so prices the sources announce for later stay announcements."""
     from costcurve.backfill import BackfillError, run_backfill
-    from costcurve.runner import DayOutcome, run_day
+    from costcurve.runner import DayOutcome
 
     try:
-        reports = run_backfill(settings, today=last_day, console=console)
+        reports = run_backfill(settings, today=last_day, console=console, progress=progress)
     except BackfillError as exc:
         console.print(f"backfill failed: {exc}", style="red", markup=False)
         return [DayOutcome(day=last_day, success=False, errors=[str(exc)])]
     for r in reports:
-        console.print(f"history {r.source_id}: {r.dated_facts} dated prices on {r.days_loaded} days "
+        progress.console.print(f"history {r.source_id}: {r.dated_facts} dated prices on {r.days_loaded} days "
                       f"({r.first_day} to {r.last_day}); {len(r.days_kept)} days kept from real captures",
                       markup=False)
-    outcome = run_day(last_day, defs=defs, job_name="rebuild", log_file=log_dir / "demo-rebuild.log")
-    console.print(f"rebuild after the backfill: {'success' if outcome.success else 'failed'}, "
-                  f"{outcome.checks_passed} checks passed", markup=False)
-    return [outcome]
+    return []
 
 
 def _print_summary(settings, outcomes, received: list[dict]) -> None:
@@ -150,7 +174,9 @@ def _print_summary(settings, outcomes, received: list[dict]) -> None:
         console.print(f"no new alerts this run: {_delivered(settings.warehouse)} events were delivered by earlier "
                       "runs (alerts.events), and a re-run never sends one twice")
     console.print(f"raw archive: {settings.archive}  |  analyst copy: {settings.published}")
-    console.print('query it:  costcurve sql "SELECT * FROM fct_price_history WHERE model_id = \'claude-3-5-haiku\'"')
+    console.print("query it:  costcurve sql \"SELECT seller_id, token_type, price_per_mtok, valid_from, valid_to, "
+                  "price_basis FROM fct_market_prices WHERE model_id = 'anthropic/claude-haiku-3.5' "
+                  "AND service_tier = 'standard' ORDER BY 1, 2, 4\"", markup=False)
     try:  # charts are a view of the published copy: a chart failure never fails the demo
         from costcurve.charts import default_out_dir, write_charts
 

@@ -37,7 +37,7 @@ def instance() -> dg.DagsterInstance:
 
 
 def run_day(day: date, *, defs: dg.Definitions | None = None, dagster_instance=None, job_name: str = "daily",
-            log_file: Path | None = None) -> DayOutcome:
+            log_file: Path | None = None, asset_selection: list[dg.AssetKey] | None = None) -> DayOutcome:
     """Run ``job_name`` (the daily job, or ``rebuild``: marts, gates and publish only) for ``day``.
 
     With ``log_file``, Dagster's event log (INFO and up) and dbt's output go to that file instead of the
@@ -54,7 +54,8 @@ def run_day(day: date, *, defs: dg.Definitions | None = None, dagster_instance=N
             stack.enter_context(contextlib.redirect_stderr(sink))
             run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
         result = job.execute_in_process(
-            partition_key=day.isoformat(), instance=dagster_instance, raise_on_error=False, run_config=run_config
+            partition_key=day.isoformat(), instance=dagster_instance, raise_on_error=False, run_config=run_config,
+            asset_selection=asset_selection,
         )
     plan = dagster_instance.get_execution_plan_snapshot(result.dagster_run.execution_plan_snapshot_id)
     return summarise(day, result, planned=plan.step_keys_to_execute)
