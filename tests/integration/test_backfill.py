@@ -30,18 +30,18 @@ def test_backfill_builds_history_before_the_first_day(tmp_path, make_sandbox, ht
         "WHERE source_id IN ('genai_prices', 'llm_prices', 'litellm_history') GROUP BY 1"
     ).fetchall()
     cut = con.execute(
-        """SELECT valid_from, valid_to, price_per_mtok, valid_from_basis IS NULL FROM fct_price_history h
-           JOIN (SELECT DISTINCT source_id, model_id, valid_from_basis FROM fct_price_observations) o USING (source_id, model_id)
-           WHERE h.source_id = 'litellm_history' AND h.model_id = 'claude-3-5-haiku-20241022'
-             AND token_type = 'input' AND service_tier = 'standard' AND o.valid_from_basis = 'first_seen'
+        """SELECT valid_from, valid_to, price_per_mtok, valid_from_basis FROM fct_price_history
+           WHERE source_id = 'litellm_history' AND model_id = 'claude-3-5-haiku-20241022'
+             AND token_type = 'input' AND service_tier = 'standard'
            ORDER BY valid_from"""
     ).fetchall()
     raw = con.execute("SELECT count(*) FROM raw.price_facts WHERE partition_date < '2026-07-24'").fetchone()[0]
     con.close()
     assert all(day < date(2026, 1, 1) for _, day in first)  # history reaches back before the demo days
-    assert [(r[0], r[1], float(r[2])) for r in cut] == [
-        (date(2025, 2, 6), date(2025, 2, 28), 1.0),
-        (date(2025, 2, 28), None, 0.8),
+    # LiteLLM's history first shows the cut on 2025-02-28: a first-seen date, as the mart says
+    assert [(r[0], r[1], float(r[2]), r[3]) for r in cut] == [
+        (date(2025, 2, 6), date(2025, 2, 28), 1.0, "first_seen"),
+        (date(2025, 2, 28), None, 0.8, "first_seen"),
     ]
     assert len(httpserver.log) == posts  # a backfill sends no webhooks
     # idempotent: the second backfill replaced the same slices
