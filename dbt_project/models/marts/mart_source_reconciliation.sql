@@ -13,6 +13,8 @@
 --   spread_pct                (max - min) / consensus * 100; NULL when the consensus is 0 (free)
 --   a source disagrees        when |its price - consensus| / consensus * 100 > tolerance_pct (with a
 --                             consensus of 0: when its price is not 0)
+-- multi_price_source_ids names a source that shows two or more prices itself over the stretch (two of its
+-- names resolve to one series): a disagreement it causes may be an identity or tier collision to fix.
 -- Adjacent stretches that compare the same sources at the same prices merge into one row, so a row
 -- changes only when a source's price changes or a source starts or stops covering the series.
 {%- set key = ['seller_id', 'model_id', 'token_type', 'service_tier', 'context_band', 'modality', 'currency'] %}
@@ -113,10 +115,21 @@ consensus as (
 
 ),
 
+source_prices as (
+
+    -- a source that shows two or more prices for one series over a stretch: two of its names resolve to the
+    -- same series (an identity or tier the resolution merges), not a disagreement between sources
+    select {{ key_list }}, valid_from, source_id, count(distinct price_per_mtok) as prices
+    from compared
+    group by {{ key_list }}, valid_from, source_id
+
+),
+
 judged as (
 
     select
         compared.*,
+        source_prices.prices > 1       as shows_several_prices,
         consensus.price_per_mtok       as consensus_price_per_mtok,
         consensus.sources_agreeing     as consensus_sources,
         case
@@ -130,6 +143,9 @@ judged as (
     from compared
     inner join consensus
         on {% for column in key %}consensus.{{ column }} = compared.{{ column }} and {% endfor %}consensus.valid_from = compared.valid_from
+    inner join source_prices
+        on {% for column in key %}source_prices.{{ column }} = compared.{{ column }} and {% endfor %}source_prices.valid_from = compared.valid_from
+        and source_prices.source_id = compared.source_id
 
 ),
 
@@ -154,6 +170,8 @@ per_stretch as (
                    order by case when disagrees
                        then source_id || ': ' || price_text || ' (last seen ' || cast(last_observed_date as {{ dbt.type_string() }}) || ')' end)
                                                                        as disagreeing_prices,
+        string_agg(distinct case when shows_several_prices then source_id end, ','
+                   order by case when shows_several_prices then source_id end) as multi_price_source_ids,
         -- what was compared: every source's price, to merge stretches that compare the same thing
         string_agg(distinct source_id || '=' || price_text, ',' order by source_id || '=' || price_text) as signature
 
@@ -206,7 +224,8 @@ merged as (
         max(source_ids)                                                as source_ids,
         max(disagreeing_sources)                                       as disagreeing_sources,
         max(disagreeing_source_ids)                                    as disagreeing_source_ids,
-        max(disagreeing_prices)                                        as disagreeing_prices
+        max(disagreeing_prices)                                        as disagreeing_prices,
+        max(multi_price_source_ids)                                    as multi_price_source_ids
 
     from runs
     group by {{ key_list }}, run_number
@@ -233,6 +252,7 @@ select
     disagreeing_source_ids,
     disagreeing_prices,
     disagreeing_sources > 0                                            as is_disagreement,
+    multi_price_source_ids,
     cast({{ tolerance }} as decimal(9, 4))                             as tolerance_pct
 
 from merged

@@ -63,7 +63,8 @@ MART_DDL = {
         min_price_per_mtok DECIMAL(38, 18) NOT NULL, max_price_per_mtok DECIMAL(38, 18) NOT NULL,
         spread_pct DECIMAL(18, 4), sources INTEGER NOT NULL, source_ids VARCHAR NOT NULL,
         consensus_sources INTEGER NOT NULL, disagreeing_sources INTEGER NOT NULL, disagreeing_source_ids VARCHAR,
-        disagreeing_prices VARCHAR, is_disagreement BOOLEAN NOT NULL, tolerance_pct DECIMAL(9, 4) NOT NULL""",
+        disagreeing_prices VARCHAR, is_disagreement BOOLEAN NOT NULL, multi_price_source_ids VARCHAR,
+        tolerance_pct DECIMAL(9, 4) NOT NULL""",
 }
 
 DAY = date(2025, 6, 1)
@@ -470,7 +471,8 @@ def reconciliation_rows() -> list[dict]:
     """One stretch where the sources agree, then one where a dataset is off the seller's page."""
     base = {"seller_id": "openai", "model_id": "openai/gpt-4.1", "token_type": "input", "service_tier": "standard",
             "context_band": "all", "modality": "text", "currency": "USD", "consensus_price_per_mtok": Decimal("2"),
-            "min_price_per_mtok": Decimal("2"), "sources": 2, "tolerance_pct": Decimal("1")}
+            "min_price_per_mtok": Decimal("2"), "sources": 2, "multi_price_source_ids": None,
+            "tolerance_pct": Decimal("1")}
     return [
         {**base, "reconciliation_id": sha("agree"), "compared_from": date(2025, 4, 14), "compared_to": date(2025, 5, 1),
          "is_current": False, "max_price_per_mtok": Decimal("2"), "spread_pct": Decimal("0"),

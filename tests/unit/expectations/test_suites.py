@@ -65,7 +65,7 @@ MART_COLUMNS = {
         "reconciliation_id", "seller_id", "model_id", "token_type", "service_tier", "context_band", "modality",
         "currency", "compared_from", "compared_to", "is_current", "consensus_price_per_mtok", "min_price_per_mtok",
         "max_price_per_mtok", "spread_pct", "sources", "source_ids", "consensus_sources", "disagreeing_sources",
-        "disagreeing_source_ids", "disagreeing_prices", "is_disagreement", "tolerance_pct",
+        "disagreeing_source_ids", "disagreeing_prices", "is_disagreement", "multi_price_source_ids", "tolerance_pct",
     ],
 }
 ALL_SUITES = [*RAW_SUITES, *MART_COLUMNS]
