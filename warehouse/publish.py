@@ -16,7 +16,10 @@ from pathlib import Path
 import duckdb
 
 #: the public interface analysts query; staging and intermediate models are implementation detail
-MART_TABLES = ("fct_price_observations", "fct_price_history", "fct_capex_quarterly", "fct_capex_annual", "dim_models")
+MART_TABLES = (
+    "fct_price_observations", "fct_price_history", "fct_capex_quarterly", "fct_capex_annual", "dim_models",
+    "mart_open_weight_share", "mart_source_reconciliation",
+)
 
 
 def publish_copy(warehouse: Path, published: Path) -> Path:

@@ -1,87 +1,21 @@
 -- The best-known price per seller, canonical model and price dimension, as validity intervals: a row per
 -- change, not per day. Built from every source's SCD2 history (fct_price_history), resolved to canonical
--- sellers and models. Over each stretch of time:
+-- sellers and models (int_price_history_resolved). Over each stretch of time:
 --   * the seller's own price list (var('seller_price_sources'): its pricing page or models API) wins when
 --     it covers the stretch, so a stale dataset row never beats the seller's current page;
 --   * otherwise the datasets' consensus: the price most sources agree on (ties: the most recently observed,
 --     then the lower price), with how many sources agree and how many list the series at all.
 -- A launch price or a dated table entry (var('point_in_time_price_sources')) holds only until the next
--- price any source shows for the series (or its own day, when none follows): it never reads as current.
+-- price any source shows for the series (or its own day, when none follows): it never reads as current
+-- (int_price_history_resolved clips it).
 -- Adjacent stretches with the same price and basis merge into one row.
 {%- set key = ['seller_id', 'model_id', 'token_type', 'service_tier', 'context_band', 'modality', 'currency'] %}
 {%- set key_list = key | join(', ') %}
 
-with history as (
+with clipped as (
 
-    select * from {{ ref('fct_price_history') }}
-
-),
-
-sellers as (
-
-    select * from {{ ref('seller_aliases') }}
-
-),
-
-identity as (
-
-    select * from {{ ref('int_model_identity') }}
-    where canonical_model_id is not null
-
-),
-
-resolved as (
-
-    -- a history row is resolved on its first observed day (an alias that re-points starts a new row anyway:
-    -- the seller's price list shows the new model's price)
-    select
-        coalesce(sellers.provider_id, history.provider_id)  as seller_id,
-        identity.canonical_model_id                         as model_id,
-        history.token_type,
-        history.service_tier,
-        history.context_band,
-        history.modality,
-        history.currency,
-        history.source_id,
-        history.price_per_mtok,
-        history.usd_per_mtok,
-        history.valid_from,
-        history.valid_to,
-        history.valid_from_basis,
-        history.last_observed_date,
-        history.source_id in ({{ sql_string_list(var('seller_price_sources')) }}) as is_seller_price_list
-
-    from history
-    left join sellers
-        on history.provider_id = sellers.alias
-    inner join identity
-        on identity.source_id = history.source_id
-        and identity.provider_id = coalesce(sellers.provider_id, history.provider_id)
-        and identity.name = history.model_id
-        and (identity.valid_from is null or history.first_observed_date >= identity.valid_from)
-        and (identity.valid_to is null or history.first_observed_date < identity.valid_to)
-
-),
-
-clipped as (
-
-    -- a point-in-time price (var('point_in_time_price_sources')) holds until the next price any source
-    -- shows for the series: a launch price never reads as today's price
-    select
-        {% for column in key %}resolved.{{ column }}, {% endfor %}
-        resolved.source_id, resolved.price_per_mtok, resolved.usd_per_mtok, resolved.valid_from,
-        resolved.valid_from_basis, resolved.last_observed_date, resolved.is_seller_price_list,
-        case
-            when resolved.source_id in ({{ sql_string_list(var('point_in_time_price_sources')) }})
-                then coalesce(
-                    (select min(later.valid_from) from resolved as later
-                     where {% for column in key %}later.{{ column }} = resolved.{{ column }} and {% endfor %}
-                         later.valid_from > resolved.valid_from and later.source_id <> resolved.source_id),
-                    resolved.valid_from + 1)
-            else resolved.valid_to
-        end as valid_to
-
-    from resolved
+    -- every source's history at canonical sellers and models, point-in-time prices clipped
+    select * from {{ ref('int_price_history_resolved') }}
 
 ),
 

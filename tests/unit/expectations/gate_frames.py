@@ -47,6 +47,24 @@ MART_DDL = {
         model_id VARCHAR NOT NULL, creator VARCHAR NOT NULL, model_family VARCHAR, model_name VARCHAR,
         release_date DATE, open_weights BOOLEAN, open_weights_basis VARCHAR, hugging_face_id VARCHAR,
         context_length BIGINT, name_count INTEGER, first_seen_date DATE NOT NULL, last_seen_date DATE NOT NULL""",
+    "mart_open_weight_share": """
+        measurement_base VARCHAR NOT NULL, source_id VARCHAR NOT NULL, period_grain VARCHAR NOT NULL,
+        period_start DATE NOT NULL, period_end DATE NOT NULL, days_covered INTEGER NOT NULL, is_partial BOOLEAN NOT NULL,
+        total_tokens BIGINT NOT NULL, open_weight_tokens BIGINT NOT NULL, closed_tokens BIGINT NOT NULL,
+        unknown_tokens BIGINT NOT NULL, other_tokens BIGINT NOT NULL, share_point DECIMAL(7, 6),
+        share_lower DECIMAL(7, 6) NOT NULL, share_upper DECIMAL(7, 6) NOT NULL, known_status_share DECIMAL(7, 6),
+        threshold DECIMAL(7, 6) NOT NULL, threshold_verdict VARCHAR NOT NULL, open_weight_models INTEGER NOT NULL,
+        closed_models INTEGER NOT NULL, unknown_models INTEGER NOT NULL, as_of DATE NOT NULL, citation VARCHAR NOT NULL""",
+    "mart_source_reconciliation": """
+        reconciliation_id VARCHAR NOT NULL, seller_id VARCHAR NOT NULL, model_id VARCHAR NOT NULL,
+        token_type VARCHAR NOT NULL, service_tier VARCHAR NOT NULL, context_band VARCHAR NOT NULL,
+        modality VARCHAR NOT NULL, currency VARCHAR NOT NULL, compared_from DATE NOT NULL, compared_to DATE,
+        is_current BOOLEAN NOT NULL, consensus_price_per_mtok DECIMAL(38, 18) NOT NULL,
+        min_price_per_mtok DECIMAL(38, 18) NOT NULL, max_price_per_mtok DECIMAL(38, 18) NOT NULL,
+        spread_pct DECIMAL(18, 4), sources INTEGER NOT NULL, source_ids VARCHAR NOT NULL,
+        consensus_sources INTEGER NOT NULL, disagreeing_sources INTEGER NOT NULL, disagreeing_source_ids VARCHAR,
+        disagreeing_prices VARCHAR, is_disagreement BOOLEAN NOT NULL, multi_price_source_ids VARCHAR,
+        tolerance_pct DECIMAL(9, 4) NOT NULL""",
 }
 
 DAY = date(2025, 6, 1)
@@ -402,6 +420,72 @@ def dim_model_rows() -> list[dict]:
     ]
 
 
+def _share(numerator: int, denominator: int) -> Decimal | None:
+    return round(Decimal(numerator) / Decimal(denominator), 6) if denominator else None
+
+
+def open_weight_share_rows() -> list[dict]:
+    """Two days and their (partial) ISO week: one day above 25%, one below, the week undetermined."""
+    billion = 1_000_000_000  # beyond 32 bits, as OpenRouter's daily totals are
+    days = [  # (day, open, closed, unknown, other) in billions of tokens
+        (date(2025, 5, 30), 300, 650, 20, 30),
+        (date(2025, 5, 31), 200, 760, 10, 30),
+    ]
+    week = (date(2025, 5, 26), *(sum(day[i] for day in days) for i in range(1, 5)))
+    rows = []
+    for grain, (start, open_, closed, unknown, other) in [*(("day", d) for d in days), ("week", week)]:
+        total = open_ + closed + unknown + other
+        lower, upper = _share(open_, total), _share(open_ + unknown + other, total)
+        rows.append(
+            {
+                "measurement_base": "openrouter: tokens routed through OpenRouter (top 50 models per day + other)",
+                "source_id": "openrouter_rankings",
+                "period_grain": grain,
+                "period_start": start,
+                "period_end": start if grain == "day" else start + timedelta(days=6),
+                "days_covered": 1 if grain == "day" else len(days),
+                "is_partial": grain == "week",
+                "total_tokens": total * billion,
+                "open_weight_tokens": open_ * billion,
+                "closed_tokens": closed * billion,
+                "unknown_tokens": unknown * billion,
+                "other_tokens": other * billion,
+                "share_point": _share(open_, open_ + closed),
+                "share_lower": lower,
+                "share_upper": upper,
+                "known_status_share": _share(open_ + closed, open_ + closed + unknown),
+                "threshold": Decimal("0.25"),
+                "threshold_verdict": "above" if lower > Decimal("0.25") else "below" if upper <= Decimal("0.25")
+                else "undetermined",
+                "open_weight_models": 20,
+                "closed_models": 27,
+                "unknown_models": 3,
+                "as_of": DAY,
+                "citation": f"Source: OpenRouter (openrouter.ai/rankings), as of {DAY.isoformat()}",
+            }
+        )
+    return rows
+
+
+def reconciliation_rows() -> list[dict]:
+    """One stretch where the sources agree, then one where a dataset is off the seller's page."""
+    base = {"seller_id": "openai", "model_id": "openai/gpt-4.1", "token_type": "input", "service_tier": "standard",
+            "context_band": "all", "modality": "text", "currency": "USD", "consensus_price_per_mtok": Decimal("2"),
+            "min_price_per_mtok": Decimal("2"), "sources": 2, "multi_price_source_ids": None,
+            "tolerance_pct": Decimal("1")}
+    return [
+        {**base, "reconciliation_id": sha("agree"), "compared_from": date(2025, 4, 14), "compared_to": date(2025, 5, 1),
+         "is_current": False, "max_price_per_mtok": Decimal("2"), "spread_pct": Decimal("0"),
+         "source_ids": "litellm,openai", "consensus_sources": 2, "disagreeing_sources": 0,
+         "disagreeing_source_ids": None, "disagreeing_prices": None, "is_disagreement": False},
+        {**base, "reconciliation_id": sha("disagree"), "compared_from": date(2025, 5, 1), "compared_to": None,
+         "is_current": True, "max_price_per_mtok": Decimal("2.5"), "spread_pct": Decimal("25"),
+         "source_ids": "models_dev,openai", "consensus_sources": 1, "disagreeing_sources": 1,
+         "disagreeing_source_ids": "models_dev", "disagreeing_prices": "models_dev: 2.5 (last seen 2025-05-01)",
+         "is_disagreement": True},
+    ]
+
+
 EPOCH_AA_URL = "https://raw.githubusercontent.com/epoch-research/llm-benchmark-efficiency/main/data/aa_data_with_math5.csv"
 TOKEN_TARIFF_URL = "https://raw.githubusercontent.com/Prajwalsrinvas/token-tariff/main/timeline.csv"
 
@@ -444,9 +528,13 @@ ROWS = {
     "fct_price_history": ("fct_price_history", history_rows),
     "fct_capex_quarterly": ("fct_capex_quarterly", capex_quarter_rows),
     "dim_models": ("dim_models", dim_model_rows),
+    "mart_open_weight_share": ("mart_open_weight_share", open_weight_share_rows),
+    "mart_source_reconciliation": ("mart_source_reconciliation", reconciliation_rows),
 }
-#: suites whose table may legitimately be empty for a source and day (no critical row-count check)
-MAY_BE_EMPTY = {"raw_parse_exclusions"}
+#: suites whose table may legitimately be empty for a source and day (no critical row-count check): a day
+#: without parse exclusions; the share before any OpenRouter usage is loaded; the reconciliation while no
+#: two sources show the same price series
+MAY_BE_EMPTY = {"raw_parse_exclusions", "mart_open_weight_share", "mart_source_reconciliation"}
 
 
 def warehouse() -> duckdb.DuckDBPyConnection:

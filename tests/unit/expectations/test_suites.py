@@ -55,6 +55,18 @@ MART_COLUMNS = {
         "company", "cik", "component", "tag", "fiscal_year", "fiscal_label", "period_start", "period_end",
         "capex_usd", "accession", "form", "filed", "filing_count", "restated",
     ],
+    "mart_open_weight_share": [
+        "measurement_base", "source_id", "period_grain", "period_start", "period_end", "days_covered", "is_partial",
+        "total_tokens", "open_weight_tokens", "closed_tokens", "unknown_tokens", "other_tokens", "share_point",
+        "share_lower", "share_upper", "known_status_share", "threshold", "threshold_verdict", "open_weight_models",
+        "closed_models", "unknown_models", "as_of", "citation",
+    ],
+    "mart_source_reconciliation": [
+        "reconciliation_id", "seller_id", "model_id", "token_type", "service_tier", "context_band", "modality",
+        "currency", "compared_from", "compared_to", "is_current", "consensus_price_per_mtok", "min_price_per_mtok",
+        "max_price_per_mtok", "spread_pct", "sources", "source_ids", "consensus_sources", "disagreeing_sources",
+        "disagreeing_source_ids", "disagreeing_prices", "is_disagreement", "multi_price_source_ids", "tolerance_pct",
+    ],
 }
 ALL_SUITES = [*RAW_SUITES, *MART_COLUMNS]
 VOCABULARIES = {

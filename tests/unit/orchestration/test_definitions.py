@@ -53,7 +53,8 @@ def test_every_gate_is_blocking_and_every_raw_table_is_gated(defs):
     for source in SOURCES.values():
         for table in (*source.writes, "fetches"):
             assert dg.AssetCheckKey(dg.AssetKey(["raw", source.source_id]), f"gx_raw_{table}") in gx
-    for mart in ("fct_price_observations", "fct_price_history", "fct_capex_quarterly", "fct_capex_annual", "dim_models"):
+    for mart in ("fct_price_observations", "fct_price_history", "fct_capex_quarterly", "fct_capex_annual", "dim_models",
+                 "mart_open_weight_share", "mart_source_reconciliation"):
         assert dg.AssetCheckKey(dg.AssetKey([mart]), f"gx_{mart}") in gx
 
 

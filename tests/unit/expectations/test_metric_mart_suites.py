@@ -1,0 +1,100 @@
+"""The gates of the metric marts (open-weight share, source reconciliation): what blocks, what only warns."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from gate_frames import frame_for, open_weight_share_rows, reconciliation_rows
+
+from expectations.runner import GateResult, validate
+
+
+def failed(result: GateResult, severity: str = "critical") -> set[tuple[str, tuple[str, ...]]]:
+    failures = result.failed_critical if severity == "critical" else result.failed_warning
+    return {(f.expectation_type, tuple(f.columns)) for f in failures}
+
+
+def _frame(suite: str, make_rows, change: dict, row: int = 1):
+    """The good frame with ``change`` on one row; None values are set on the frame (the DDL refuses them)."""
+    rows = make_rows()
+    rows[row] = {**rows[row], **{k: v for k, v in change.items() if v is not None}}
+    df = frame_for(suite, rows)
+    for column, value in change.items():
+        if value is None:
+            df[column] = df[column].astype(object)
+            df.loc[row, column] = None
+    return df
+
+
+PAIR = "expect_column_pair_values_a_to_be_greater_than_b"
+BETWEEN = "expect_column_values_to_be_between"
+SHARE_BREAKS = {
+    "point above upper": ({"share_point": Decimal("0.5")}, PAIR, ("share_upper", "share_point")),
+    "point below lower": ({"share_point": Decimal("0.1")}, PAIR, ("share_point", "share_lower")),
+    "lower above upper": ({"share_lower": Decimal("0.3")}, PAIR, ("share_upper", "share_lower")),
+    "share above 1": ({"share_upper": Decimal("1.2")}, BETWEEN, ("share_upper",)),
+    "negative share": ({"share_lower": Decimal("-0.1")}, BETWEEN, ("share_lower",)),
+    "no citation": ({"citation": None}, "expect_column_values_to_not_be_null", ("citation",)),
+    "citation without OpenRouter's credit": (
+        {"citation": "Source: model rankings"}, "expect_column_values_to_match_regex", ("citation",),
+    ),
+    "unknown grain": ({"period_grain": "month"}, "expect_column_values_to_be_in_set", ("period_grain",)),
+    "negative tokens": ({"unknown_tokens": -1}, BETWEEN, ("unknown_tokens",)),
+}
+
+
+@pytest.mark.parametrize("case", list(SHARE_BREAKS))
+def test_share_critical_checks_block(case):
+    change, expectation_type, columns = SHARE_BREAKS[case]
+    result = validate(_frame("mart_open_weight_share", open_weight_share_rows, change), "mart_open_weight_share")
+    assert not result.success
+    assert (expectation_type, columns) in failed(result), result.summary()
+
+
+def test_a_share_period_twice_blocks():
+    rows = open_weight_share_rows()
+    result = validate(frame_for("mart_open_weight_share", [*rows, rows[0]]), "mart_open_weight_share")
+    assert ("expect_compound_columns_to_be_unique", ("period_grain", "period_start")) in failed(result)
+
+
+def test_unknown_status_over_five_percent_of_named_tokens_warns_but_passes():
+    df = _frame("mart_open_weight_share", open_weight_share_rows, {"known_status_share": Decimal("0.7")})
+    result = validate(df, "mart_open_weight_share")
+    assert result.success, result.summary()
+    assert (BETWEEN, ("known_status_share",)) in failed(result, "warning")
+
+
+RECONCILIATION_BREAKS = {
+    "a single source": ({"sources": 1}, BETWEEN, ("sources",)),
+    "consensus above the highest price": (
+        {"consensus_price_per_mtok": Decimal("3")}, PAIR, ("max_price_per_mtok", "consensus_price_per_mtok"),
+    ),
+    "a disagreement naming no source": (
+        {"disagreeing_source_ids": None}, "expect_column_values_to_not_be_null", ("disagreeing_source_ids",),
+    ),
+    "a disagreement without prices": (
+        {"disagreeing_prices": None}, "expect_column_values_to_not_be_null", ("disagreeing_prices",),
+    ),
+    "a current stretch with an end": (
+        {"compared_to": date(2025, 5, 2)},  # row 1 is the open stretch from 2025-05-01
+        "expect_column_values_to_be_null", ("compared_to",),
+    ),
+    "an unknown token type": ({"token_type": "thinking"}, "expect_column_values_to_be_in_set", ("token_type",)),
+}
+
+
+@pytest.mark.parametrize("case", list(RECONCILIATION_BREAKS))
+def test_reconciliation_critical_checks_block(case):
+    change, expectation_type, columns = RECONCILIATION_BREAKS[case]
+    result = validate(_frame("mart_source_reconciliation", reconciliation_rows, change), "mart_source_reconciliation")
+    assert not result.success
+    assert (expectation_type, columns) in failed(result), result.summary()
+
+
+@pytest.mark.parametrize("suite", ["mart_open_weight_share", "mart_source_reconciliation"])
+def test_an_empty_metric_mart_passes(suite):
+    """Empty before OpenRouter usage is loaded / while no two sources overlap: the truth, not a fault."""
+    result = validate(frame_for(suite, rows=[]), suite)
+    assert result.success, result.summary()
