@@ -9,6 +9,10 @@
   the new price. NULL when no such price was known. Created after every dbt run (on-run-end).
 #}
 {% macro create_price_asof() %}
+{#- a run that did not build fct_market_prices (a selection such as +fct_capex_quarterly) leaves the macro as it was -#}
+{%- if execute and adapter.get_relation(database=target.database, schema=target.schema, identifier='fct_market_prices') is none -%}
+select 1
+{%- else -%}
 create or replace macro {{ target.schema }}.price_asof(p_seller, p_model, p_token_type, p_service_tier, p_ts) as (
     select usd_per_mtok
     from {{ target.schema }}.fct_market_prices
@@ -22,4 +26,5 @@ create or replace macro {{ target.schema }}.price_asof(p_seller, p_model, p_toke
         and valid_from <= cast(p_ts as date)
         and (valid_to is null or cast(p_ts as date) < valid_to)
 )
+{%- endif %}
 {% endmacro %}

