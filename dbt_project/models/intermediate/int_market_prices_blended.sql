@@ -60,6 +60,7 @@ select
     valid_to,
     input_usd_per_mtok,
     output_usd_per_mtok,
-    (3 * input_usd_per_mtok + output_usd_per_mtok) / 4     as blended_usd_per_mtok
+    -- times 0.25, not / 4: a DECIMAL product stays exact where a quotient would turn DOUBLE
+    cast((3 * input_usd_per_mtok + output_usd_per_mtok) * 0.25 as decimal(38, 18)) as blended_usd_per_mtok
 
 from priced
