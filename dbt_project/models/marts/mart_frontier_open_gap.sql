@@ -116,7 +116,9 @@ joined as (
         cheapest_closed.usd_per_mtok / best_open.usd_per_mtok        as best_open_ratio,
         case when closed_model.capability_index = best_open.capability_index
              then closed_model.capability_score - best_open.capability_score end as capability_gap,
-        best_open.capability_index                                   as capability_gap_index
+        best_open.capability_index                                   as capability_gap_index,
+        -- x of the trend line: days since the first day (small numbers keep the sums exact)
+        cast(cheapest_closed.day - min(cheapest_closed.day) over () as double) as x_days
 
     from cheapest_closed
     left join cheapest_open_frontier
@@ -129,9 +131,12 @@ joined as (
 )
 
 select
-    joined.*,
-    exp(365.25 * regr_slope(ln(cast(gap_ratio as double)), epoch(day) / 86400.0) over trailing_year) as gap_trend_annual_factor,
-    cast(regr_count(ln(cast(gap_ratio as double)), epoch(day) / 86400.0) over trailing_year as integer) as gap_trend_days
+    joined.* exclude (x_days),
+    -- a line needs two days: one day's slope is 0 / 0 (NaN), reported as NULL
+    case when regr_count(ln(cast(gap_ratio as double)), x_days) over trailing_year >= 2
+         then exp(365.25 * regr_slope(ln(cast(gap_ratio as double)), x_days) over trailing_year)
+    end                                                                 as gap_trend_annual_factor,
+    cast(regr_count(ln(cast(gap_ratio as double)), x_days) over trailing_year as integer) as gap_trend_days
 
 from joined
 window trailing_year as (partition by measure order by day range between interval 364 days preceding and current row)

@@ -79,6 +79,8 @@ lows as (
 
     select
         *,
+        -- x of the fit: days since the threshold's first priced day (small numbers keep the sums exact)
+        cast(day - min(day) over (partition by source_id, benchmark, threshold) as double) as x_days,
         usd_per_mtok < coalesce(min(usd_per_mtok) over (
             partition by source_id, benchmark, threshold order by day
             rows between unbounded preceding and 1 preceding), 'infinity'::double) as is_record_low
@@ -91,11 +93,11 @@ fits as (
     -- the fit over the record lows up to each record-low day (a cumulative least-squares window)
     select
         source_id, benchmark, threshold, day,
-        cast(regr_count(ln(cast(usd_per_mtok as double)), epoch(day) / 86400.0) over w as bigint) as fit_points,
-        regr_slope(ln(cast(usd_per_mtok as double)), epoch(day) / 86400.0) over w as slope_per_day,
-        regr_sxx(ln(cast(usd_per_mtok as double)), epoch(day) / 86400.0) over w as sxx,
-        regr_syy(ln(cast(usd_per_mtok as double)), epoch(day) / 86400.0) over w as syy,
-        regr_sxy(ln(cast(usd_per_mtok as double)), epoch(day) / 86400.0) over w as sxy,
+        cast(regr_count(ln(cast(usd_per_mtok as double)), x_days) over w as bigint) as fit_points,
+        regr_slope(ln(cast(usd_per_mtok as double)), x_days) over w as slope_per_day,
+        regr_sxx(ln(cast(usd_per_mtok as double)), x_days) over w as sxx,
+        regr_syy(ln(cast(usd_per_mtok as double)), x_days) over w as syy,
+        regr_sxy(ln(cast(usd_per_mtok as double)), x_days) over w as sxy,
         min(day) over w as first_point_day
     from lows
     where is_record_low
