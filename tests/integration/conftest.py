@@ -57,3 +57,60 @@ def _make_sandbox(root: Path, mp: pytest.MonkeyPatch, webhook_url: str | None = 
     else:
         mp.delenv("COSTCURVE_ALERT_WEBHOOK_URL", raising=False)
     return box
+
+
+DEMO_COUNTED = ["raw.price_facts", "raw.capex_facts", "raw.usage_facts", "raw.fetches", "main.fct_price_observations",
+                "main.fct_price_history", "main.fct_capex_quarterly", "main.dim_models"]
+
+
+def _demo_counts(path: Path) -> dict[str, int]:
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in DEMO_COUNTED}
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory, make_sandbox):
+    """`make demo` once per session, as a fresh clone runs it, into a private sandbox, then the last day again.
+
+    Shared by the demo-run and the economics tests (one 4-minute run, not one per module). The COSTCURVE_*
+    environment is restored before the tests run: they read the sandbox's files by path.
+    """
+    import json
+
+    from pytest_httpserver import HTTPServer
+    from werkzeug import Response
+
+    from costcurve.demo import demo_days, run_demo
+    from costcurve.runner import load_definitions, run_day
+
+    server = HTTPServer(host="127.0.0.1")
+    server.start()
+    try:
+        server.expect_request("/hook", method="POST").respond_with_response(Response(status=204))
+        with pytest.MonkeyPatch.context() as mp:
+            box = make_sandbox(tmp_path_factory.mktemp("demo"), mp, server.url_for("/hook"))
+            exit_code = run_demo(box.replay_dir)
+            first = _demo_counts(box.warehouse)
+            posts_after_first = len(server.log)
+            days = demo_days(box.replay_dir)
+            rerun = run_day(days[-1], defs=load_definitions())
+            result = {
+                "box": box,
+                "days": days,
+                "exit_code": exit_code,
+                "rerun": rerun,
+                "first": first,
+                "second": _demo_counts(box.warehouse),
+                "posts_after_first": posts_after_first,
+                "posts_after_rerun": len(server.log),
+                "bodies": [json.loads(req.get_data()) for req, _ in server.log],
+            }
+    finally:
+        server.clear()
+        server.stop()
+    return result

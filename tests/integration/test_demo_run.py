@@ -7,66 +7,18 @@ reaches 2026-Q2, and every price change the warehouse shows is dated by the evid
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import duckdb
 import pytest
-from werkzeug import Response
 
-from costcurve.demo import demo_days, run_demo
-from costcurve.runner import load_definitions, run_day
 from scrapers.collect import REPO_SCHEME, replay_path
 from scrapers.registry import SOURCES
 
 pytestmark = pytest.mark.integration
 
-COUNTED = ["raw.price_facts", "raw.capex_facts", "raw.usage_facts", "raw.fetches", "main.fct_price_observations",
-           "main.fct_price_history", "main.fct_capex_quarterly", "main.dim_models"]
 FACT_KEY = ("provider_id", "model_id", "token_type", "service_tier", "context_band", "modality", "currency")
-
-
-def counts(path) -> dict[str, int]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED}
-    finally:
-        con.close()
-
-
-@pytest.fixture(scope="module")
-def httpserver_module():
-    from pytest_httpserver import HTTPServer
-
-    server = HTTPServer(host="127.0.0.1")
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory, httpserver_module, make_sandbox):
-    httpserver_module.expect_request("/hook", method="POST").respond_with_response(Response(status=204))
-    with pytest.MonkeyPatch.context() as mp:
-        box = make_sandbox(tmp_path_factory.mktemp("demo"), mp, httpserver_module.url_for("/hook"))
-        exit_code = run_demo(box.replay_dir)
-        first = counts(box.warehouse)
-        posts_after_first = len(httpserver_module.log)
-        days = demo_days(box.replay_dir)
-        rerun = run_day(days[-1], defs=load_definitions())
-        yield {
-            "box": box,
-            "days": days,
-            "exit_code": exit_code,
-            "rerun": rerun,
-            "first": first,
-            "second": counts(box.warehouse),
-            "posts_after_first": posts_after_first,
-            "posts_after_rerun": len(httpserver_module.log),
-            "bodies": [json.loads(req.get_data()) for req, _ in httpserver_module.log],
-        }
 
 
 def query(demo, sql: str, params=()) -> list[tuple]:

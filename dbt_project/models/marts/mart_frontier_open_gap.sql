@@ -45,46 +45,53 @@ spine as (
 
 ),
 
-cheapest_closed as (
+priced_on_day as (
 
-    select spine.day, spine.measure,
-           min(series.usd_per_mtok) as usd_per_mtok,
-           arg_min(series.model_id, series.usd_per_mtok) as model_id,
-           arg_min(series.seller_id, series.usd_per_mtok) as seller_id
+    -- every frontier series priced on each day, with its model's score (ties on price go to the more
+    -- capable model, then the seller id, so a cheapest model is always the same one)
+    select spine.day, spine.measure, series.index_group, series.model_id, series.seller_id, series.usd_per_mtok,
+           models.capability_score
     from spine
     inner join series
-        on series.index_group = 'frontier_closed' and series.measure = spine.measure
+        on series.index_group in ('frontier_closed', 'frontier_open') and series.measure = spine.measure
         and series.valid_from <= spine.day and (series.valid_to is null or series.valid_to > spine.day)
-    group by all
+    left join models on models.model_id = series.model_id
+
+),
+
+cheapest as (
+
+    select *
+    from priced_on_day
+    qualify row_number() over (partition by day, measure, index_group
+                               order by usd_per_mtok, capability_score desc nulls last, model_id, seller_id) = 1
+
+),
+
+cheapest_closed as (
+
+    select * from cheapest where index_group = 'frontier_closed'
 
 ),
 
 cheapest_open_frontier as (
 
-    select spine.day, spine.measure,
-           min(series.usd_per_mtok) as usd_per_mtok,
-           arg_min(series.model_id, series.usd_per_mtok) as model_id,
-           arg_min(series.seller_id, series.usd_per_mtok) as seller_id
-    from spine
-    inner join series
-        on series.index_group = 'frontier_open' and series.measure = spine.measure
-        and series.valid_from <= spine.day and (series.valid_to is null or series.valid_to > spine.day)
-    group by all
+    select * from cheapest where index_group = 'frontier_open'
 
 ),
 
 open_priced as (
 
-    -- each open-weights model priced on the day: its cheapest seller, and its rank by capability
+    -- each scored open-weights model priced on the day at its cheapest seller (ties: the seller id)
     select spine.day, spine.measure, series.model_id, models.capability_score, models.capability_index,
-           min(series.usd_per_mtok) as usd_per_mtok,
-           arg_min(series.seller_id, series.usd_per_mtok) as seller_id
+           series.usd_per_mtok, series.seller_id
     from spine
     inner join series
         on series.index_group = 'open_weight' and series.measure = spine.measure
         and series.valid_from <= spine.day and (series.valid_to is null or series.valid_to > spine.day)
     inner join models on models.model_id = series.model_id and models.capability_score is not null
-    group by all
+    qualify row_number() over (partition by spine.day, spine.measure, series.model_id
+                               order by series.usd_per_mtok, series.seller_id) = 1
 
 ),
 

@@ -46,7 +46,35 @@ MART_DDL = {
     "dim_models": """
         model_id VARCHAR NOT NULL, creator VARCHAR NOT NULL, model_family VARCHAR, model_name VARCHAR,
         release_date DATE, open_weights BOOLEAN, open_weights_basis VARCHAR, hugging_face_id VARCHAR,
-        context_length BIGINT, name_count INTEGER, first_seen_date DATE NOT NULL, last_seen_date DATE NOT NULL""",
+        context_length BIGINT, name_count INTEGER, first_seen_date DATE NOT NULL, last_seen_date DATE NOT NULL,
+        capability_score DECIMAL(18, 6), capability_index VARCHAR NOT NULL, capability_index_version VARCHAR,
+        capability_as_of DATE, capability_tier VARCHAR, capability_tier_basis VARCHAR""",
+    "dim_model_capability_tiers": """
+        model_id VARCHAR NOT NULL, valid_from DATE, valid_to DATE, capability_tier VARCHAR NOT NULL,
+        tier_basis VARCHAR NOT NULL, index_source_id VARCHAR, index_benchmark VARCHAR, index_version VARCHAR,
+        score DECIMAL(18, 6), best_score DECIMAL(18, 6), score_ratio DOUBLE""",
+    "mart_cost_curve_index": """
+        index_group VARCHAR NOT NULL, measure VARCHAR NOT NULL, day DATE NOT NULL, base_date DATE NOT NULL,
+        index_value DOUBLE, daily_link DOUBLE NOT NULL, series_matched INTEGER NOT NULL,
+        series_changed INTEGER NOT NULL""",
+    "mart_frontier_open_gap": """
+        day DATE NOT NULL, measure VARCHAR NOT NULL, frontier_closed_model_id VARCHAR NOT NULL,
+        frontier_closed_seller_id VARCHAR, frontier_closed_usd_per_mtok DECIMAL(38, 18) NOT NULL,
+        frontier_open_model_id VARCHAR, frontier_open_seller_id VARCHAR, frontier_open_usd_per_mtok DECIMAL(38, 18),
+        gap_ratio DOUBLE, best_open_model_id VARCHAR, best_open_seller_id VARCHAR,
+        best_open_usd_per_mtok DECIMAL(38, 18), best_open_ratio DOUBLE, capability_gap DECIMAL(18, 6),
+        capability_gap_index VARCHAR, gap_trend_annual_factor DOUBLE, gap_trend_days INTEGER NOT NULL""",
+    "mart_price_deflation": """
+        as_of_date DATE NOT NULL, seller_id VARCHAR NOT NULL, model_id VARCHAR NOT NULL, measure VARCHAR NOT NULL,
+        open_weights BOOLEAN, capability_tier VARCHAR, usd_per_mtok DECIMAL(38, 18) NOT NULL,
+        usd_per_mtok_30d_ago DECIMAL(38, 18), change_30d_pct DOUBLE, usd_per_mtok_90d_ago DECIMAL(38, 18),
+        change_90d_pct DOUBLE, usd_per_mtok_365d_ago DECIMAL(38, 18), change_365d_pct DOUBLE""",
+    "mart_price_deflation_by_capability": """
+        index_source_id VARCHAR NOT NULL, index_benchmark VARCHAR NOT NULL, threshold INTEGER NOT NULL,
+        day DATE NOT NULL, cheapest_usd_per_mtok DECIMAL(38, 18) NOT NULL, cheapest_model_id VARCHAR NOT NULL,
+        cheapest_seller_id VARCHAR NOT NULL, is_record_low BOOLEAN NOT NULL, fit_points INTEGER,
+        fit_first_day DATE, annual_decline_factor DOUBLE, annual_decline_factor_low DOUBLE,
+        annual_decline_factor_high DOUBLE""",
     "mart_open_weight_share": """
         measurement_base VARCHAR NOT NULL, source_id VARCHAR NOT NULL, period_grain VARCHAR NOT NULL,
         period_start DATE NOT NULL, period_end DATE NOT NULL, days_covered INTEGER NOT NULL, is_partial BOOLEAN NOT NULL,
@@ -415,8 +443,79 @@ def dim_model_rows() -> list[dict]:
             "context_length": 200_000,
             "first_seen_date": date(2025, 1, 1),
             "last_seen_date": DAY,
+            "capability_score": Decimal("40") if i < 3 else None,
+            "capability_index": "token_tariff: Artificial Analysis Intelligence Index" if i < 3 else "unscored",
+            "capability_tier": ("frontier", "mid", "small")[i] if i < 3 else None,
+            "capability_tier_basis": "index" if i < 3 else None,
         }
         for i in range(5)
+    ]
+
+
+AA = "Artificial Analysis Intelligence Index"
+
+
+def capability_tier_rows() -> list[dict]:
+    """A model frontier on release, mid once a better one is out; a small model by the name rule."""
+    base = {"tier_basis": "index", "index_source_id": "token_tariff", "index_benchmark": AA, "score": Decimal("40")}
+    return [
+        {**base, "model_id": "lab/m-1", "valid_from": date(2025, 1, 1), "valid_to": date(2025, 6, 1),
+         "capability_tier": "frontier", "best_score": Decimal("40"), "score_ratio": 1.0},
+        {**base, "model_id": "lab/m-1", "valid_from": date(2025, 6, 1), "valid_to": date(2026, 1, 1),
+         "capability_tier": "mid", "best_score": Decimal("50"), "score_ratio": 0.8},
+        {"model_id": "lab/m-3b", "valid_from": None, "valid_to": None, "capability_tier": "small",
+         "tier_basis": "name_size"},
+    ]
+
+
+def cost_curve_rows() -> list[dict]:
+    """Three days of one group: flat, then a cut of one of two matched series."""
+    base = {"index_group": "all", "measure": "blended", "base_date": date(2024, 4, 1)}
+    return [
+        {**base, "day": date(2024, 4, 1), "index_value": 100.0, "daily_link": 1.0, "series_matched": 2, "series_changed": 0},
+        {**base, "day": date(2024, 4, 2), "index_value": 100.0, "daily_link": 1.0, "series_matched": 2, "series_changed": 0},
+        {**base, "day": date(2024, 4, 3), "index_value": 70.710678, "daily_link": 0.70710678, "series_matched": 2,
+         "series_changed": 1},
+    ]
+
+
+def gap_rows() -> list[dict]:
+    base = {"measure": "blended", "frontier_closed_model_id": "lab/closed", "frontier_closed_seller_id": "lab",
+            "frontier_closed_usd_per_mtok": Decimal("10"), "best_open_model_id": "lab/open",
+            "best_open_seller_id": "host", "best_open_usd_per_mtok": Decimal("4"), "best_open_ratio": 2.5,
+            "capability_gap": Decimal("5"), "capability_gap_index": f"token_tariff: {AA}"}
+    return [
+        {**base, "day": date(2026, 1, 1), "frontier_open_model_id": None, "frontier_open_seller_id": None,
+         "frontier_open_usd_per_mtok": None, "gap_ratio": None, "gap_trend_annual_factor": None, "gap_trend_days": 0},
+        {**base, "day": date(2026, 1, 2), "frontier_open_model_id": "lab/open", "frontier_open_seller_id": "host",
+         "frontier_open_usd_per_mtok": Decimal("4"), "gap_ratio": 2.5, "gap_trend_annual_factor": None,
+         "gap_trend_days": 1},
+    ]
+
+
+def deflation_rows() -> list[dict]:
+    return [
+        {"as_of_date": DAY, "seller_id": "lab", "model_id": "lab/m-1", "measure": measure, "open_weights": False,
+         "capability_tier": "mid", "usd_per_mtok": Decimal("6"), "usd_per_mtok_30d_ago": Decimal("8"),
+         "change_30d_pct": -25.0, "usd_per_mtok_90d_ago": None, "change_90d_pct": None,
+         "usd_per_mtok_365d_ago": None, "change_365d_pct": None}
+        for measure in ("blended", "input")
+    ]
+
+
+def deflation_by_capability_rows() -> list[dict]:
+    base = {"index_source_id": "token_tariff", "index_benchmark": AA, "threshold": 20, "cheapest_model_id": "lab/m-1",
+            "cheapest_seller_id": "lab", "fit_first_day": date(2025, 1, 1)}
+    return [
+        {**base, "day": date(2025, 1, 1), "cheapest_usd_per_mtok": Decimal("8"), "is_record_low": True,
+         "fit_points": 1, "annual_decline_factor": None, "annual_decline_factor_low": None,
+         "annual_decline_factor_high": None},
+        {**base, "day": date(2025, 1, 2), "cheapest_usd_per_mtok": Decimal("4"), "is_record_low": True,
+         "fit_points": 2, "annual_decline_factor": 1e100, "annual_decline_factor_low": None,
+         "annual_decline_factor_high": None},
+        {**base, "day": date(2025, 1, 4), "cheapest_usd_per_mtok": Decimal("1.5"), "is_record_low": True,
+         "fit_points": 3, "annual_decline_factor": 3.0, "annual_decline_factor_low": 1.5,
+         "annual_decline_factor_high": 6.0},
     ]
 
 
@@ -530,11 +629,18 @@ ROWS = {
     "dim_models": ("dim_models", dim_model_rows),
     "mart_open_weight_share": ("mart_open_weight_share", open_weight_share_rows),
     "mart_source_reconciliation": ("mart_source_reconciliation", reconciliation_rows),
+    "dim_model_capability_tiers": ("dim_model_capability_tiers", capability_tier_rows),
+    "mart_cost_curve_index": ("mart_cost_curve_index", cost_curve_rows),
+    "mart_frontier_open_gap": ("mart_frontier_open_gap", gap_rows),
+    "mart_price_deflation": ("mart_price_deflation", deflation_rows),
+    "mart_price_deflation_by_capability": ("mart_price_deflation_by_capability", deflation_by_capability_rows),
 }
 #: suites whose table may legitimately be empty for a source and day (no critical row-count check): a day
 #: without parse exclusions; the share before any OpenRouter usage is loaded; the reconciliation while no
-#: two sources show the same price series
-MAY_BE_EMPTY = {"raw_parse_exclusions", "mart_open_weight_share", "mart_source_reconciliation"}
+#: two sources show the same price series; the curve marts before a price (or a scored model) is loaded
+MAY_BE_EMPTY = {"raw_parse_exclusions", "mart_open_weight_share", "mart_source_reconciliation",
+                "dim_model_capability_tiers", "mart_cost_curve_index", "mart_frontier_open_gap", "mart_price_deflation",
+                "mart_price_deflation_by_capability"}
 
 
 def warehouse() -> duckdb.DuckDBPyConnection:

@@ -29,6 +29,8 @@ def _frame(suite: str, make_rows, change: dict, row: int = 1):
 
 
 PAIR = "expect_column_pair_values_a_to_be_greater_than_b"
+CURVE_MARTS = ["dim_model_capability_tiers", "mart_cost_curve_index", "mart_frontier_open_gap", "mart_price_deflation",
+               "mart_price_deflation_by_capability"]
 BETWEEN = "expect_column_values_to_be_between"
 SHARE_BREAKS = {
     "point above upper": ({"share_point": Decimal("0.5")}, PAIR, ("share_upper", "share_point")),
@@ -93,8 +95,69 @@ def test_reconciliation_critical_checks_block(case):
     assert (expectation_type, columns) in failed(result), result.summary()
 
 
-@pytest.mark.parametrize("suite", ["mart_open_weight_share", "mart_source_reconciliation"])
+@pytest.mark.parametrize("suite", ["mart_open_weight_share", "mart_source_reconciliation", *CURVE_MARTS])
 def test_an_empty_metric_mart_passes(suite):
-    """Empty before OpenRouter usage is loaded / while no two sources overlap: the truth, not a fault."""
+    """Empty before OpenRouter usage is loaded / while no two sources overlap / before a (scored) model is
+    priced: the truth, not a fault."""
     result = validate(frame_for(suite, rows=[]), suite)
     assert result.success, result.summary()
+
+
+CURVE_BREAKS = {
+    "dim_model_capability_tiers": {
+        "unknown tier": ({"capability_tier": "huge"}, "expect_column_values_to_be_in_set", ("capability_tier",)),
+        "ratio above 1": ({"score_ratio": 1.2}, BETWEEN, ("score_ratio",)),
+        "ends before it starts": ({"valid_to": date(2025, 5, 1)}, PAIR, ("valid_to", "valid_from")),
+    },
+    "mart_cost_curve_index": {
+        "index at zero": ({"index_value": 0.0}, BETWEEN, ("index_value",)),
+        "more changed than matched": ({"series_changed": 3}, PAIR, ("series_matched", "series_changed")),
+        "unknown group": ({"index_group": "frontier"}, "expect_column_values_to_be_in_set", ("index_group",)),
+    },
+    "mart_frontier_open_gap": {
+        "a free frontier price": ({"frontier_closed_usd_per_mtok": Decimal("0")}, BETWEEN,
+                                  ("frontier_closed_usd_per_mtok",)),
+        "a negative gap": ({"gap_ratio": -2.5}, BETWEEN, ("gap_ratio",)),
+        "no frontier model": ({"frontier_closed_model_id": None}, "expect_column_values_to_not_be_null",
+                              ("frontier_closed_model_id",)),
+    },
+    "mart_price_deflation": {
+        "a fall past 100%": ({"change_30d_pct": -100.0}, BETWEEN, ("change_30d_pct",)),
+        "an unknown measure": ({"measure": "cached"}, "expect_column_values_to_be_in_set", ("measure",)),
+    },
+    "mart_price_deflation_by_capability": {
+        "low end above the factor": ({"annual_decline_factor_low": 4.0}, PAIR,
+                                     ("annual_decline_factor", "annual_decline_factor_low")),
+        "high end below the factor": ({"annual_decline_factor_high": 2.0}, PAIR,
+                                      ("annual_decline_factor_high", "annual_decline_factor")),
+        "a zero factor": ({"annual_decline_factor": 0.0}, BETWEEN, ("annual_decline_factor",)),
+    },
+}
+CURVE_CASES = [(suite, case) for suite, cases in CURVE_BREAKS.items() for case in cases]
+#: the row each break lands on: the last row (the tier's second interval, a changed day, a fitted day)
+CURVE_ROW = {"dim_model_capability_tiers": 1, "mart_cost_curve_index": 2, "mart_frontier_open_gap": 1,
+             "mart_price_deflation": 0, "mart_price_deflation_by_capability": 2}
+
+
+@pytest.mark.parametrize("suite", list(CURVE_BREAKS))
+def test_a_good_curve_mart_passes(suite):
+    result = validate(frame_for(suite), suite)
+    assert result.success, result.summary()
+
+
+@pytest.mark.parametrize(("suite", "case"), CURVE_CASES)
+def test_curve_mart_critical_checks_block(suite, case):
+    from gate_frames import ROWS
+
+    change, expectation_type, columns = CURVE_BREAKS[suite][case]
+    result = validate(_frame(suite, ROWS[suite][1], change, row=CURVE_ROW[suite]), suite)
+    assert not result.success
+    assert (expectation_type, columns) in failed(result), result.summary()
+
+
+def test_a_day_twice_in_the_index_blocks():
+    from gate_frames import cost_curve_rows
+
+    rows = cost_curve_rows()
+    result = validate(frame_for("mart_cost_curve_index", [*rows, rows[0]]), "mart_cost_curve_index")
+    assert ("expect_compound_columns_to_be_unique", ("index_group", "measure", "day")) in failed(result)

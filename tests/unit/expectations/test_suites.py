@@ -49,7 +49,31 @@ MART_COLUMNS = {
     ],
     "dim_models": [
         "model_id", "creator", "model_family", "model_name", "release_date", "open_weights", "open_weights_basis",
-        "hugging_face_id", "context_length", "name_count", "first_seen_date", "last_seen_date",
+        "hugging_face_id", "context_length", "name_count", "first_seen_date", "last_seen_date", "capability_score",
+        "capability_index", "capability_index_version", "capability_as_of", "capability_tier", "capability_tier_basis",
+    ],
+    "dim_model_capability_tiers": [
+        "model_id", "valid_from", "valid_to", "capability_tier", "tier_basis", "index_source_id", "index_benchmark",
+        "index_version", "score", "best_score", "score_ratio",
+    ],
+    "mart_cost_curve_index": [
+        "index_group", "measure", "day", "base_date", "index_value", "daily_link", "series_matched", "series_changed",
+    ],
+    "mart_frontier_open_gap": [
+        "day", "measure", "frontier_closed_model_id", "frontier_closed_seller_id", "frontier_closed_usd_per_mtok",
+        "frontier_open_model_id", "frontier_open_seller_id", "frontier_open_usd_per_mtok", "gap_ratio",
+        "best_open_model_id", "best_open_seller_id", "best_open_usd_per_mtok", "best_open_ratio", "capability_gap",
+        "capability_gap_index", "gap_trend_annual_factor", "gap_trend_days",
+    ],
+    "mart_price_deflation": [
+        "as_of_date", "seller_id", "model_id", "measure", "open_weights", "capability_tier", "usd_per_mtok",
+        "usd_per_mtok_30d_ago", "change_30d_pct", "usd_per_mtok_90d_ago", "change_90d_pct", "usd_per_mtok_365d_ago",
+        "change_365d_pct",
+    ],
+    "mart_price_deflation_by_capability": [
+        "index_source_id", "index_benchmark", "threshold", "day", "cheapest_usd_per_mtok", "cheapest_model_id",
+        "cheapest_seller_id", "is_record_low", "fit_points", "fit_first_day", "annual_decline_factor",
+        "annual_decline_factor_low", "annual_decline_factor_high",
     ],
     "fct_capex_annual": [
         "company", "cik", "component", "tag", "fiscal_year", "fiscal_label", "period_start", "period_end",
@@ -261,7 +285,8 @@ def test_vocabularies_match_scrapers_records(name):
             assert sorted(expectation["kwargs"]["value_set"]) == sorted(VOCABULARIES[column])
 
 
-@pytest.mark.parametrize("name", [s for s in ALL_SUITES if "price" in s])
+# the suites of tables keyed by a price's dimensions (the curve marts fix them: USD, standard, text)
+@pytest.mark.parametrize("name", [s for s in ALL_SUITES if "price" in s and "token_type" in required_columns(s)])
 def test_price_suites_guard_every_price_dimension(name):
     guarded = {e["kwargs"]["column"] for e in expectations_of(name, "expect_column_values_to_be_in_set", "critical")}
     assert {"token_type", "service_tier", "modality", "currency"} <= guarded
