@@ -18,7 +18,7 @@ import duckdb
 #: the public interface analysts query; staging and intermediate models are implementation detail
 MART_TABLES = (
     "fct_price_observations", "fct_price_history", "fct_capex_quarterly", "fct_capex_annual", "dim_models",
-    "mart_open_weight_share", "mart_source_reconciliation",
+    "mart_open_weight_share", "mart_source_reconciliation", "mart_capex", "mart_capex_total",
 )
 
 
