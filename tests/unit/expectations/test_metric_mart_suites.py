@@ -6,7 +6,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from gate_frames import capex_mart_rows, capex_total_rows, frame_for, open_weight_share_rows, reconciliation_rows
+from gate_frames import (
+    capex_mart_rows,
+    capex_total_rows,
+    frame_for,
+    open_weight_share_rows,
+    reconciliation_rows,
+)
 
 from expectations.runner import GateResult, validate
 
