@@ -14,7 +14,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup demo run test dev sql lint bench clean lock
+.PHONY: setup demo run test dev sql docs lint bench clean lock
 
 setup: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
@@ -54,6 +54,11 @@ dev: setup
 ## Query the published analyst copy: make sql Q="SELECT * FROM fct_price_history LIMIT 10"
 sql: setup
 	$(BIN)/costcurve sql "$(Q)"
+
+## The dbt docs site (models, columns, tests, lineage) from the published copy: dbt_project/target/docs/static_index.html.
+## Needs a built warehouse: without one it stops and says to run `make demo` first.
+docs: setup
+	$(BIN)/costcurve docs
 
 lint: setup
 	$(BIN)/ruff check .

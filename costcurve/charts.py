@@ -4,11 +4,13 @@ Every chart reads the read-only analyst connection (``warehouse.connection.analy
 file, and is drawn on matplotlib's Agg canvas (no display, no pyplot global state). A chart whose data is
 empty, or whose table is missing, is skipped with a reason; the other charts are still written.
 
-    price_history.png         input and output token prices of the models with the most price history
+    price_history.png         input and output market prices of the seller/model series with the most history
     cheapest_by_provider.png  each first-party seller's cheapest current output price
     capex_quarterly.png       hyperscaler capex per quarter, and trailing twelve months
-    open_weights_share.png    open-weight share of OpenRouter tokens, or share by creator when the
-                              open-weights status of too few models is known (the title says so)
+    open_weights_share.png    daily open-weight share of OpenRouter tokens with its bounds and the threshold
+
+The price and share charts only SELECT from their marts (fct_market_prices, mart_open_weight_share): the
+numbers are computed, tested and gated in dbt, never here.
 """
 
 from __future__ import annotations
@@ -39,14 +41,8 @@ FIRST_PARTY_SOURCES = (
     "anthropic", "openai", "gemini", "deepseek", "groq", "fireworks", "xai", "moonshot", "minimax",
     "cohere", "perplexity", "mistral",
 )
-#: how many models the price-history chart draws
+#: how many seller/model series the price-history chart draws
 HISTORY_MODELS = 6
-#: below this share of tokens with a known open_weights status, the usage chart shows creators instead
-MIN_OPEN_WEIGHTS_COVERAGE = 0.5
-#: creators drawn by name in the share-by-creator chart; the rest are summed as "other creators"
-TOP_CREATORS = 9
-#: up to this many usage days are drawn as stacked bars (one per day); more as a stacked area
-MAX_BAR_DAYS = 31
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
            "#bcbd22", "#393b79")
@@ -202,55 +198,66 @@ def _date_axis(ax, maxticks: int) -> None:
 # ----------------------------------------------------------------------------------------- price history
 
 
+PRICE_SERIES_WHERE = """
+    token_type IN ('input', 'output') AND service_tier = 'standard' AND context_band = 'all'
+    AND modality = 'text' AND currency = 'USD' AND usd_per_mtok IS NOT NULL AND usd_per_mtok > 0
+"""
+
+
 def price_history(con: duckdb.DuckDBPyConnection) -> Figure:
-    """Step chart of the input and output USD prices of the models with the most price history.
+    """Step chart of the input and output USD market prices of the series with the most price history.
 
-    A model's line stitches every source that prices it: on each day it shows the price whose episode
-    started last (ties: the seller's own page first), so a dataset's dated history leads into the
-    pricing page's current price. Models are ranked by price episodes times days covered.
+    Each line is one canonical seller/model series of ``fct_market_prices`` (the mart resolves the sources
+    into one price per stretch of time); the chart only picks the series and draws their rows. Series are
+    ranked by change rows times days covered, so a long dated history beats a page seen twice.
     """
-    rows = con.execute("""
-        SELECT source_id, provider_id, model_id, token_type, valid_from, valid_to, usd_per_mtok
-        FROM fct_price_history
-        WHERE token_type IN ('input', 'output') AND service_tier = 'standard' AND context_band = 'all'
-          AND modality = 'text' AND currency = 'USD' AND usd_per_mtok IS NOT NULL AND usd_per_mtok > 0
-        ORDER BY provider_id, model_id, token_type, valid_from, source_id
-    """).fetchall()
+    as_of = con.execute("SELECT max(last_observed_date) FROM fct_market_prices").fetchone()[0]
+    if as_of is None:
+        raise SkipChart("fct_market_prices is empty")
+    rows = con.execute(f"""
+        WITH series AS (
+            SELECT seller_id, model_id, token_type, valid_from, valid_to, usd_per_mtok, source_ids
+            FROM fct_market_prices WHERE {PRICE_SERIES_WHERE}
+        ),
+        chosen AS (
+            SELECT seller_id, model_id,
+                   row_number() OVER (ORDER BY count(*) * (CAST($as_of AS DATE) - min(valid_from) + 1) DESC,
+                                               count(*) DESC, seller_id, model_id) AS rank
+            FROM series GROUP BY seller_id, model_id
+        )
+        SELECT chosen.rank, seller_id, model_id, token_type, valid_from, valid_to, usd_per_mtok, source_ids
+        FROM series JOIN chosen USING (seller_id, model_id)
+        WHERE chosen.rank <= $top
+        ORDER BY chosen.rank, token_type, valid_from
+    """, {"as_of": as_of, "top": HISTORY_MODELS}).fetchall()
     if not rows:
-        raise SkipChart("no standard-tier USD text input/output prices in fct_price_history")
-    as_of = _to_date(con.execute("SELECT max(last_observed_at) FROM fct_price_history").fetchone()[0])
+        raise SkipChart("no standard-tier USD text input/output prices in fct_market_prices")
 
-    episodes: dict[tuple[str, str], dict[str, list[tuple]]] = defaultdict(lambda: defaultdict(list))
-    for source_id, provider_id, model_id, token_type, valid_from, valid_to, usd in rows:
-        episodes[(provider_id, model_id)][token_type].append((valid_from, valid_to, float(usd), source_id))
-
-    lines: dict[tuple[str, str], dict[str, list[tuple]]] = {}
-    scores = {}
-    for model, by_token in episodes.items():
-        lines[model] = {token: _stitch(eps, model[0]) for token, eps in by_token.items()}
-        steps = sum(len(line) for line in lines[model].values())
-        first = min(step[0] for line in lines[model].values() for step in line)
-        scores[model] = (steps * ((as_of - first).days + 1), steps, model)
-    chosen = sorted(lines, key=lambda m: (-scores[m][0], -scores[m][1], m))[:HISTORY_MODELS]
-    used_sources = {source for m in chosen for line in lines[m].values() for step in line for source in step[2]}
+    # (seller, model) in rank order -> token type -> (start, end or None, source ids, usd) steps
+    lines: dict[tuple[str, str], dict[str, list[tuple]]] = defaultdict(lambda: defaultdict(list))
+    sources: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for _rank, seller, model, token_type, valid_from, valid_to, usd, source_ids in rows:
+        lines[(seller, model)][token_type].append((valid_from, valid_to, source_ids, float(usd)))
+        sources[(seller, model)].update(source_ids.split(","))
+    chosen = list(lines)
 
     legend_rows = -(-len(chosen) // 2)
     fig, axes, above_notes = _figure(
-        f"Token prices of the {len(chosen)} models with the most price history, as of {as_of.isoformat()}",
-        "USD per 1M tokens, standard tier, text, context band 'all' (fct_price_history). Each line joins the "
-        "sources pricing that model: on each day, the latest-starting price episode; a dot marks a change.",
-        "Sources: " + _citations(used_sources)
+        f"Token prices of the {len(chosen)} series with the most price history, as of {as_of.isoformat()}",
+        "Market price in USD per 1M tokens, standard tier, text, context band 'all' (fct_market_prices: one "
+        "price per seller and canonical model, the seller's own page first, else the datasets' consensus); "
+        "a dot marks a change.",
+        "Sources: " + _citations(set().union(*sources.values()))
         + "\nDatasets' dated histories start on the date the dataset claims; a current price is drawn up to "
-          "the as-of date. Models ranked by price episodes x days covered.",
+          "the as-of date. Series ranked by price changes x days covered.",
         ncols=2, sharey=True, reserve=0.045 * legend_rows + 0.01,
     )
     start = min(lines[m][t][0][0] for m in chosen for t in lines[m])
     end = max([as_of] + [lines[m][t][-1][0] for m in chosen for t in lines[m]])  # announced future prices
     for ax, token_type in zip(axes[0], ("input", "output"), strict=True):
-        for color, model in zip(PALETTE, chosen, strict=False):
-            sources = sorted({source for line in lines[model].values() for s in line for source in s[2]})
-            label = f"{model[0]}/{model[1]}  ({', '.join(sources)})"
-            line = lines[model].get(token_type)
+        for color, series in zip(PALETTE, chosen, strict=False):
+            label = f"{series[0]}: {series[1]}"  # its sources are cited in the footnote
+            line = lines[series].get(token_type)
             if not line:
                 ax.plot([], [], color=color, linewidth=2.4, label=label)  # keeps legend order and colours
                 continue
@@ -267,31 +274,8 @@ def price_history(con: duckdb.DuckDBPyConnection) -> Figure:
     axes[0][0].set_ylabel("USD per 1M tokens (log scale)", fontsize=12)
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, above_notes), ncols=2, fontsize=11.5,
-               frameon=False, title="provider/model  (sources)", title_fontsize=11, columnspacing=3)
+               frameon=False, title="seller: model", title_fontsize=11, columnspacing=3)
     return _finish(fig)
-
-
-def _stitch(episodes: list[tuple], provider_id: str) -> list[tuple]:
-    """One price line out of several sources' episodes: (start, end or None, source ids, usd) steps.
-
-    On each day the price is the one of the active episode that started last; ties go to the seller's own
-    page (source_id == provider_id), then to the source id. Consecutive equal prices merge into one step
-    that keeps every source that gave it.
-    """
-    cuts = sorted({e[0] for e in episodes} | {e[1] for e in episodes if e[1] is not None})
-    steps: list[list] = []
-    for k, day in enumerate(cuts):
-        active = [e for e in episodes if e[0] <= day and (e[1] is None or day < e[1])]
-        end = cuts[k + 1] if k + 1 < len(cuts) else None
-        if not active:
-            continue  # a gap: no source prices the model on these days
-        valid_from, _to, usd, source_id = max(active, key=lambda e: (e[0], e[3] == provider_id, e[3]))
-        if steps and steps[-1][3] == usd and steps[-1][1] == day:
-            steps[-1][1] = end  # same price, contiguous: one step
-            steps[-1][2].add(source_id)
-            continue
-        steps.append([day, end, {source_id}, usd])
-    return [tuple(s) for s in steps]
 
 
 def _steps(line: list[tuple], as_of: date) -> tuple[list, list]:
@@ -428,103 +412,57 @@ def _broken(points: list[tuple[int, date, float]]) -> tuple[list, list]:
 
 # ------------------------------------------------------------------------------------ open-weights share
 
-USAGE_SQL = """
-    WITH per_source AS (  -- one usage source: the one with the most days
-        SELECT source_id FROM raw.usage_facts GROUP BY source_id
-        ORDER BY count(DISTINCT usage_date) DESC, source_id LIMIT 1
-    ),
-    latest AS (  -- a day is captured again by later runs: keep its latest capture
-        SELECT usage_date, max(fetched_at) AS fetched_at
-        FROM raw.usage_facts JOIN per_source USING (source_id)
-        GROUP BY usage_date
-    )
-    SELECT u.usage_date, u.model_id, u.creator, u.total_tokens, d.open_weights, u.source_id, u.as_of,
-           u.rank IS NULL AS is_rest
-    FROM raw.usage_facts AS u
-    JOIN per_source USING (source_id)
-    JOIN latest USING (usage_date, fetched_at)
-    LEFT JOIN dim_models AS d ON d.model_id = u.model_id
-    WHERE u.total_tokens > 0
-    ORDER BY u.usage_date
-"""
-
-
 def open_weights_share(con: duckdb.DuckDBPyConnection) -> Figure:
-    """Share of daily tokens by open-weights status, or by creator when that status is mostly unknown."""
-    rows = con.execute(USAGE_SQL).fetchall()
+    """Daily open-weight share of OpenRouter tokens from ``mart_open_weight_share``: point, band, threshold.
+
+    The mart holds every number: the point (share among tokens of known status), the band from counting
+    unknown and ``other`` tokens closed (lower) or open (upper), the threshold and its verdict.
+    """
+    rows = con.execute("""
+        SELECT period_start, share_point, share_lower, share_upper, threshold, threshold_verdict,
+               as_of, measurement_base, citation
+        FROM mart_open_weight_share
+        WHERE period_grain = 'day'
+        ORDER BY period_start
+    """).fetchall()
     if not rows:
-        raise SkipChart("raw.usage_facts has no token counts (no usage source loaded)")
-    total = sum(r[3] for r in rows)
-    coverage = sum(r[3] for r in rows if r[4] is not None) / total
-    days = sorted({r[0] for r in rows})
-    as_of = max(_to_date(r[6]) for r in rows)
-    source_id = rows[0][5]
-    where = "OpenRouter" if source_id.startswith("openrouter") else source_id
-    rest_label = "other models (outside the ranking)"
-    citation = _citations([source_id]).removeprefix(f"{source_id}: ").replace("<as_of>", as_of.isoformat())
-    footnote = (f"Source: {citation} ({source_id}; each day from its latest capture). Open weights: "
-                "dim_models.open_weights (NULL = unknown).")
+        raise SkipChart("mart_open_weight_share has no daily rows (no usage source loaded)")
+    latest = rows[-1]
+    days: list = []
+    point: list[float] = []
+    lower: list[float] = []
+    upper: list[float] = []
+    for k, (day, share_point, share_lower, share_upper, *_rest) in enumerate(rows):
+        if k and (day - rows[k - 1][0]).days > 1:  # a day without data: break the line, never bridge it
+            days.append(rows[k - 1][0] + timedelta(days=1))
+            for values in (point, lower, upper):
+                values.append(float("nan"))
+        days.append(day)
+        point.append(float("nan") if share_point is None else float(share_point) * 100)
+        lower.append(float(share_lower) * 100)
+        upper.append(float(share_upper) * 100)
+    threshold, verdict, as_of, base, citation = float(latest[4]) * 100, latest[5], latest[6], latest[7], latest[8]
 
-    if coverage >= MIN_OPEN_WEIGHTS_COVERAGE:
-        groups = {"open weights": lambda r: r[4] is True, "closed weights": lambda r: r[4] is False,
-                  "status unknown": lambda r: r[4] is None}
-        colors = ["#2ca02c", "#1f77b4", GREY]
-        title = f"Open-weight share of tokens served on {where}, as of {as_of.isoformat()}"
-        subtitle = ("Share of each day's tokens by the model's open-weights status (raw.usage_facts joined to "
-                    f"dim_models.open_weights by model_id); status known for {coverage:.0%} of tokens")
-    else:
-        tokens_by_creator: dict[str, int] = defaultdict(int)
-        for r in rows:
-            if not r[7]:
-                tokens_by_creator[r[2] or "unknown"] += r[3]
-        top = sorted(tokens_by_creator, key=lambda c: (-tokens_by_creator[c], c))[:TOP_CREATORS]
-        groups = {c: (lambda r, c=c: not r[7] and (r[2] or "unknown") == c) for c in top}
-        colors = list(PALETTE[: len(top)])
-        if len(tokens_by_creator) > len(top):
-            groups["other creators"] = lambda r: not r[7] and (r[2] or "unknown") not in top
-            colors.append("#7f7f7f")
-        if any(r[7] for r in rows):
-            groups[rest_label] = lambda r: r[7]
-            colors.append(GREY)
-        title = (f"{where} token share by creator, as of {as_of.isoformat()} (open-weights status known "
-                 f"for only {coverage:.0%} of tokens)")
-        subtitle = ("Share of each day's tokens by model creator (raw.usage_facts), shown instead of the "
-                    "open-weight share: too few of the ranked models match dim_models.open_weights by model_id "
-                    f"(it needs {MIN_OPEN_WEIGHTS_COVERAGE:.0%} of tokens)")
-
-    daily_total: dict[date, int] = defaultdict(int)
-    for r in rows:
-        daily_total[r[0]] += r[3]
-    shares = {name: [sum(r[3] for r in rows if r[0] == day and match(r)) / daily_total[day] * 100
-                     for day in days] for name, match in groups.items()}
-
-    fig, axes, _ = _figure(title, subtitle, footnote)
+    fig, axes, _ = _figure(
+        f"Open-weight share of tokens routed through OpenRouter, as of {as_of.isoformat()} "
+        "(measurement base: OpenRouter traffic, not all inference)",
+        f"Daily share from mart_open_weight_share (measurement base: {base}). Line: open / (open + closed); "
+        "band: unknown and 'other' tokens counted closed (lower) or open (upper). "
+        f"Latest day {latest[0].isoformat()}: {verdict} the {threshold:.0f}% threshold.",
+        f"{citation} (CC BY 4.0). Open weights: dim_models.open_weights; the verdict is 'above' only when "
+        "the lower bound is past the threshold.",
+    )
     ax = axes[0][0]
-    if len(days) <= MAX_BAR_DAYS:  # few days (often not consecutive): one stacked bar per captured day
-        x = range(len(days))
-        base = [0.0] * len(days)
-        width = min(0.6, 0.12 * len(days) + 0.3)
-        for color, (name, values) in zip(colors, shares.items(), strict=True):
-            ax.bar(x, values, bottom=base, color=color, width=width, label=name, edgecolor="white", linewidth=0.8)
-            for i, value in enumerate(values):
-                if value >= 3.5 and len(days) <= 12:
-                    ax.text(i, base[i] + value / 2, f"{value:.0f}%", ha="center", va="center", fontsize=10.5,
-                            color="black" if color == GREY else "white", fontweight="bold")
-            base = [b + v for b, v in zip(base, values, strict=True)]
-        ax.set_xticks(list(x), [d.isoformat() for d in days], fontsize=12)
-        ax.set_xlim(-0.5 - (0.5 if len(days) < 4 else 0), len(days) - 0.5 + (0.5 if len(days) < 4 else 0))
-        ax.grid(False, axis="x")
-        ax.set_xlabel("usage day", fontsize=12)
-    else:
-        ax.stackplot(days, *shares.values(), labels=[*shares], colors=colors, alpha=0.9)
-        ax.set_xlim(days[0], days[-1])
-        _date_axis(ax, 10)
+    ax.fill_between(days, lower, upper, color="#2ca02c", alpha=0.2, label="lower to upper bound")
+    ax.plot(days, point, color="#2ca02c", marker="o", markersize=4, linewidth=2.2, label="share (known status)")
+    ax.axhline(threshold, color="#d62728", linestyle="--", linewidth=1.6, label=f"{threshold:.0f}% threshold")
     ax.set_ylim(0, 100)
     ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-    ax.set_ylabel("share of the day's tokens", fontsize=12)
-    handles, labels = ax.get_legend_handles_labels()
-    ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=11.5,
-              frameon=False)  # reversed: the legend reads top to bottom like the stack
+    ax.set_ylabel("share of the day's OpenRouter tokens", fontsize=12)
+    if len(days) > 1:
+        ax.set_xlim(days[0], days[-1])
+    _date_axis(ax, 10)
+    ax.legend(loc="upper left", fontsize=11.5, frameon=False)
     return _finish(fig)
 
 

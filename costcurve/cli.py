@@ -234,6 +234,24 @@ def charts(
 
 
 @app.command()
+def docs(
+    out: Path | None = typer.Option(None, "--out", file_okay=False, help="folder for the site (default: dbt_project/target/docs/)"),
+) -> None:
+    """Build the dbt docs site (every model, column and test) from the published copy; print where it is."""
+    from costcurve.config import load_settings
+    from costcurve.docs import DEFAULT_TARGET, DocsError, generate_docs
+
+    settings = load_settings()
+    try:
+        site = generate_docs(settings.published, out or DEFAULT_TARGET)
+    except (DocsError, FileNotFoundError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"dbt docs (one file, open it in a browser): {site}")
+    typer.echo(f"or serve the folder: .venv/bin/dbt docs serve --project-dir dbt_project --target-path {site.parent}")
+
+
+@app.command()
 def demo(
     replay_dir: Path | None = typer.Option(None, help="captures to replay (default: demo/captures)"),
 ) -> None:

@@ -564,3 +564,83 @@ def test_meta_quarters_one_row_per_period_and_sum_to_fiscal_years(warehouse: Pat
     """,
     )
     assert [y for (y,) in complete_years] == list(range(2012, 2021))
+
+
+# --------------------------------------------------------------------------- docs (make docs)
+
+MARTS = DBT_PROJECT / "models" / "marts"
+
+
+def undocumented(manifest: dict, catalog: dict) -> list[str]:
+    """What a reader of the docs site would find undocumented among the marts (every .sql in models/marts).
+
+    A mart needs a description; every column the built table has (catalog) needs a non-empty description
+    in the manifest (doc() blocks rendered), and every documented column must exist in the table.
+    """
+    problems = []
+    for sql in sorted(MARTS.glob("*.sql")):
+        key, mart = f"model.costcurve.{sql.stem}", sql.stem
+        node = manifest["nodes"].get(key)
+        if node is None:
+            problems.append(f"{mart}: not in the manifest")
+            continue
+        if not node["description"].strip():
+            problems.append(f"{mart}: no description")
+        built = catalog["nodes"].get(key)
+        if built is None:
+            problems.append(f"{mart}: not in the catalog (not built)")
+            continue
+        described = {name.lower(): column["description"].strip() for name, column in node["columns"].items()}
+        columns = {name.lower() for name in built["columns"]}
+        problems += [f"{mart}.{c}: no description" for c in sorted(columns) if not described.get(c)]
+        problems += [f"{mart}.{c}: documented, not in the table" for c in sorted(described.keys() - columns)]
+    return problems
+
+
+@pytest.fixture(scope="module")
+def docs(warehouse: Path) -> tuple[Path, dict, dict]:
+    """`make docs`' own code (costcurve.docs.generate_docs) against this module's built warehouse."""
+    from costcurve.docs import generate_docs
+
+    target = warehouse.parent / "docs"
+    site = generate_docs(warehouse, target)
+    manifest = json.loads((target / "manifest.json").read_text())
+    catalog = json.loads((target / "catalog.json").read_text())
+    return site, manifest, catalog
+
+
+def test_docs_site_is_one_static_file_with_the_marts(docs) -> None:
+    site, _manifest, _catalog = docs
+    assert site.name == "static_index.html"
+    html = site.read_text()
+    assert '"model.costcurve.fct_market_prices"' in html  # the manifest is inlined: opens from file://
+    assert '"model.costcurve.mart_open_weight_share"' in html
+
+
+def test_every_mart_and_every_mart_column_is_documented(docs) -> None:
+    _site, manifest, catalog = docs
+    marts = sorted(p.stem for p in MARTS.glob("*.sql"))
+    assert "fct_market_prices" in marts and "mart_open_weight_share" in marts
+    assert all(f"model.costcurve.{m}" in catalog["nodes"] for m in marts)  # every mart built and catalogued
+    assert undocumented(manifest, catalog) == []
+
+
+def test_the_docs_guard_catches_an_undocumented_mart_or_column(docs) -> None:
+    """The check above can fail: the real manifest and catalog, each broken one way."""
+    import copy
+
+    _site, manifest, catalog = docs
+    manifest, catalog = copy.deepcopy(manifest), copy.deepcopy(catalog)
+    market = "model.costcurve.fct_market_prices"
+    manifest["nodes"][market]["columns"]["usd_per_mtok"]["description"] = "  "
+    manifest["nodes"]["model.costcurve.dim_models"]["description"] = ""
+    catalog["nodes"]["model.costcurve.mart_open_weight_share"]["columns"]["new_share"] = {"name": "new_share"}
+    del manifest["nodes"]["model.costcurve.fct_price_changes"]["columns"]["change_pct"]
+    del catalog["nodes"]["model.costcurve.fct_capex_annual"]
+    assert undocumented(manifest, catalog) == [
+        "dim_models: no description",
+        "fct_capex_annual: not in the catalog (not built)",
+        "fct_market_prices.usd_per_mtok: no description",
+        "fct_price_changes.change_pct: no description",
+        "mart_open_weight_share.new_share: no description",
+    ]

@@ -1,5 +1,5 @@
 -- Every name any source uses for a model, once per (source, seller, name): from price observations, model
--- listings and usage rankings, with the creator the source states (listings and rankings do), the
+-- listings, usage rankings and capability scores (the score source stands as the seller: it sells nothing), with the creator the source states (listings and rankings do), the
 -- display name, when it was seen, and how many price rows carry it (for the unmatched share).
 -- The seller is canonical already (seeds/seller_aliases.csv: `gemini` -> `google`, ...).
 with prices as (
@@ -27,6 +27,14 @@ usage as (
 
 ),
 
+capability as (
+
+    select source_id, source_id as provider_id, model_id as name, model_name, creator as creator_hint,
+           observed_date, 0 as price_rows
+    from {{ ref('int_capability_scores_unioned') }}
+
+),
+
 named as (
 
     select * from prices
@@ -34,6 +42,8 @@ named as (
     select * from listings
     union all
     select * from usage
+    union all
+    select * from capability
 
 ),
 

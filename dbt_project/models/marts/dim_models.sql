@@ -9,6 +9,8 @@
 --   5. seeds/model_weights_by_family  what the creator does with the whole family (Claude: no weights;
 --                                     gpt-oss: open), only for families whose maker's practice is uniform;
 --   else NULL = unknown: a missing link is not evidence of closed weights.
+-- capability: the score of the first index in var('capability_tier_indices') that scores the model, and
+-- its capability_tier on the warehouse's latest price day (dim_model_capability_tiers holds the tier over time); unscored models say so.
 -- release_date: the earliest release/publication date models.dev or Epoch states, else the earliest
 -- date a listing says the model was created (OpenRouter's `created`: when it was listed there).
 with identity as (
@@ -105,6 +107,30 @@ listed as (
 
 ),
 
+latest as (
+
+    -- "today" is the warehouse's latest price day, not the clock: a replay of old captures is tiered as of then
+    select max(observed_date) as day from {{ ref('int_price_observations_unioned') }}
+
+),
+
+capability as (
+
+    -- the score of the first tiering index that scores the model
+    select
+        scores.*,
+        row_number() over (partition by scores.model_id order by indices.precedence) as capability_rank
+    from {{ ref('int_model_capability_scores') }} as scores
+    inner join (
+        {% for index in var('capability_tier_indices') %}
+        select {{ loop.index }} as precedence, '{{ index.source_id }}' as source_id, '{{ index.benchmark }}' as benchmark
+        {% if not loop.last %}union all{% endif %}
+        {% endfor %}
+    ) as indices
+        on indices.source_id = scores.source_id and indices.benchmark = scores.benchmark
+
+),
+
 names as (
 
     select
@@ -135,7 +161,13 @@ select
     latest_listing.context_length,
     cast(names.name_count as integer)                                     as name_count,
     least(names.first_seen_date, listed.first_listed_date)                as first_seen_date,
-    greatest(names.last_seen_date, listed.last_listed_date)               as last_seen_date
+    greatest(names.last_seen_date, listed.last_listed_date)               as last_seen_date,
+    capability.score                                                      as capability_score,
+    coalesce(capability.source_id || ': ' || capability.benchmark, 'unscored') as capability_index,
+    capability.benchmark_version                                          as capability_index_version,
+    capability.as_of                                                      as capability_as_of,
+    tier_today.capability_tier,
+    tier_today.tier_basis                                                 as capability_tier_basis
 
 from names
 left join listed
@@ -146,3 +178,11 @@ left join latest_listing
 left join best_claim
     on best_claim.canonical_model_id = names.canonical_model_id
     and best_claim.claim_rank = 1
+cross join latest
+left join capability
+    on capability.model_id = names.canonical_model_id
+    and capability.capability_rank = 1
+left join {{ ref('dim_model_capability_tiers') }} as tier_today
+    on tier_today.model_id = names.canonical_model_id
+    and (tier_today.valid_from is null or tier_today.valid_from <= latest.day)
+    and (tier_today.valid_to is null or tier_today.valid_to > latest.day)

@@ -1,8 +1,10 @@
 -- The best-known price per seller, canonical model and price dimension, as validity intervals: a row per
 -- change, not per day. Built from every source's SCD2 history (fct_price_history), resolved to canonical
 -- sellers and models (int_price_history_resolved). Over each stretch of time:
---   * the seller's own price list (var('seller_price_sources'): its pricing page or models API) wins when
---     it covers the stretch, so a stale dataset row never beats the seller's current page;
+--   * the seller's own price list (var('seller_price_sources'): its pricing page or models API) wins over
+--     a stretch it was seen in (its last capture falls on or after the stretch's start), so a stale
+--     dataset row never beats the seller's current page; after a seller page's last capture it is one
+--     vote among the datasets, so a page that stopped being captured never outvotes a newer change;
 --   * otherwise the datasets' consensus: the price most sources agree on (ties: the most recently observed,
 --     then the lower price), with how many sources agree and how many list the series at all.
 -- A launch price or a dated table entry (var('point_in_time_price_sources')) holds only until the next
@@ -47,7 +49,9 @@ covering as (
         resolved.source_id,
         resolved.price_per_mtok,
         resolved.usd_per_mtok,
-        resolved.is_seller_price_list,
+        -- authoritative only while captured: a seller page last seen before the stretch is just a vote
+        resolved.is_seller_price_list
+            and resolved.last_observed_date >= stretches.valid_from as is_seller_price_list,
         resolved.valid_from_basis,
         resolved.valid_from = stretches.valid_from  as starts_here,
         resolved.last_observed_date
@@ -148,7 +152,9 @@ merged as (
         case when count(valid_to) < count(*) then null else max(valid_to) end as valid_to,
         min(sources_agreeing)                               as sources_agreeing,
         max(sources_listing)                                as sources_listing,
-        max(source_ids)                                     as source_ids,
+        -- every source that showed the run's price on some stretch of it
+        array_to_string(list_sort(list_distinct(flatten(list(string_split(source_ids, ','))))), ',')
+                                                            as source_ids,
         max(last_observed_date)                             as last_observed_date
 
     from runs
