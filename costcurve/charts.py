@@ -348,25 +348,26 @@ def cheapest_by_provider(con: duckdb.DuckDBPyConnection) -> Figure:
 
 
 def capex_quarterly(con: duckdb.DuckDBPyConnection) -> Figure:
-    """Capex per quarter by company (top) and trailing-twelve-month sums (bottom), USD billions."""
+    """Capex per quarter by company (top) and trailing-twelve-month sums (bottom), USD billions, as mart_capex
+    has them (its TTM is NULL unless four consecutive quarters exist, so the bottom line breaks there)."""
     rows = con.execute("""
-        SELECT company, fiscal_year, fiscal_quarter, period_end, capex_usd
-        FROM fct_capex_quarterly
-        WHERE component = 'capex'
+        SELECT company, fiscal_year, fiscal_quarter, period_end, capex_usd, ttm_capex_usd
+        FROM mart_capex
         ORDER BY company, period_end
     """).fetchall()
     if not rows:
-        raise SkipChart("no capex quarters in fct_capex_quarterly")
-    quarters: dict[str, list[tuple[int, date, Decimal]]] = defaultdict(list)
-    for company, fiscal_year, fiscal_quarter, period_end, capex_usd in rows:
-        quarters[company].append((fiscal_year * 4 + fiscal_quarter - 1, period_end, Decimal(capex_usd)))
+        raise SkipChart("no capex quarters in mart_capex")
+    quarters: dict[str, list[tuple[int, date, Decimal, Decimal | None]]] = defaultdict(list)
+    for company, fiscal_year, fiscal_quarter, period_end, capex_usd, ttm_usd in rows:
+        # the quarter index only places line breaks where a quarter is missing; it computes no metric
+        quarters[company].append((fiscal_year * 4 + fiscal_quarter - 1, period_end, capex_usd, ttm_usd))
     latest = max(r[3] for r in rows)
 
     fig, axes, _ = _figure(
         f"Hyperscaler capital expenditure, quarters through {latest.isoformat()}",
-        "Capex in USD billions per quarter, placed at the quarter's end (fct_capex_quarterly, component "
-        "'capex', quarters derived from year-to-date filings); below, trailing-twelve-month sums where four "
-        "consecutive quarters exist",
+        "Capex in USD billions per quarter, placed at the quarter's end (mart_capex, quarters derived from "
+        "year-to-date filings); below, its trailing-twelve-month sums, shown where four consecutive "
+        "quarters exist",
         "Source: " + _citations(["sec_capex"]).removeprefix("sec_capex: ")
         + ". Fiscal quarters sit at their period end (Oracle's quarters end in Feb, May, Aug and Nov). "
           "A line breaks where a quarter is not in the warehouse.",
@@ -375,15 +376,13 @@ def capex_quarterly(con: duckdb.DuckDBPyConnection) -> Figure:
     top, bottom = axes[0][0], axes[1][0]
     any_ttm = False
     for color, (company, qs) in zip(PALETTE, sorted(quarters.items()), strict=False):
-        xs, ys = _broken([(i, d, float(v) / 1e9) for i, d, v in qs])
+        xs, ys = _broken([(i, d, float(v) / 1e9) for i, d, v, _ttm in qs])
         top.plot(xs, ys, color=color, marker="o", markersize=5, linewidth=2, label=company)
-        by_index = {i: v for i, _d, v in qs}
-        ttm = [(i, d, float(sum(by_index[i - k] for k in range(4))) / 1e9)
-               for i, d, _v in qs if all(i - k in by_index for k in range(4))]
-        if ttm:
+        if any(ttm is not None for *_q, ttm in qs):
             any_ttm = True
-            xs, ys = _broken(ttm)
-            bottom.plot(xs, ys, color=color, marker="o", markersize=4, linewidth=2, label=company)
+            ttm_ys = [float("nan") if ttm is None else float(ttm) / 1e9 for *_q, ttm in qs]
+            bottom.plot([d for _i, d, _v, _ttm in qs], ttm_ys, color=color, marker="o", markersize=4,
+                        linewidth=2, label=company)
     top.set_ylabel("USD bn per quarter", fontsize=12)
     bottom.set_ylabel("USD bn, trailing 12 months", fontsize=12)
     top.set_title("quarterly capex", fontsize=14, loc="left")

@@ -18,8 +18,9 @@ import duckdb
 #: the public interface analysts query; staging and intermediate models are implementation detail
 MART_TABLES = (
     "fct_price_observations", "fct_price_history", "fct_capex_quarterly", "fct_capex_annual", "dim_models",
-    "mart_open_weight_share", "mart_source_reconciliation", "dim_model_capability_tiers", "mart_cost_curve_index",
-    "mart_frontier_open_gap", "mart_price_deflation", "mart_price_deflation_by_capability",
+    "mart_open_weight_share", "mart_source_reconciliation", "mart_capex", "mart_capex_total",
+    "dim_model_capability_tiers", "mart_cost_curve_index", "mart_frontier_open_gap", "mart_price_deflation",
+    "mart_price_deflation_by_capability",
 )
 
 

@@ -1,7 +1,7 @@
 """The sec_capex demo day (2026-08-08) through the real pipeline: every demo capture parsed by the source's
 parser, loaded with ``warehouse.load.load_source_day`` into a throwaway DuckDB file, then
-``dbt build --select +fct_capex_quarterly +fct_capex_annual`` (models and their tests, the singular
-quarters-sum-to-fiscal-year test included). Each checked quarter is worked out below from the SEC sample
+``dbt build --select +fct_capex_quarterly +fct_capex_annual +mart_capex_total`` (models and their tests,
+the singular quarters-sum-to-fiscal-year test and the capex marts' unit tests included). Each checked quarter is worked out below from the SEC sample
 facts in ../shared/samples/sec/2026/companyconcept (looked up by company, tag, period and accession,
 never copied from the warehouse's output), with the arithmetic written beside it.
 
@@ -91,7 +91,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     env = {k: v for k, v in os.environ.items() if k != "DBT_PROJECT_DIR"}
     env |= {"COSTCURVE_WAREHOUSE": str(path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     proc = subprocess.run(
-        [dbt_executable(), "build", "--select", "+fct_capex_quarterly", "+fct_capex_annual",
+        [dbt_executable(), "build", "--select", "+fct_capex_quarterly", "+fct_capex_annual", "+mart_capex_total",
          "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
          "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"), "--no-partial-parse"],
         cwd=tmp, env=env, capture_output=True, text=True, timeout=600,
@@ -243,3 +243,138 @@ def test_reported_quarters_equal_their_year_to_date_difference(warehouse) -> Non
     """)
     assert len(rows) > 20
     assert [r for r in rows if r[3] != r[4]] == []
+
+
+# -- mart_capex and mart_capex_total: TTM, run-rate, YoY and the five-company total, from the sample facts --
+
+
+def capex_row(path: Path, company: str, period_end: str) -> dict:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        rel = con.execute("select * from main.mart_capex where company = ? and period_end = ?", [company, period_end])
+        names = [d[0] for d in rel.description]
+        (row,) = rel.fetchall()
+    finally:
+        con.close()
+    return dict(zip(names, row, strict=True))
+
+
+def total_row(path: Path, calendar_label: str) -> dict:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        rel = con.execute("select * from main.mart_capex_total where calendar_label = ?", [calendar_label])
+        names = [d[0] for d in rel.description]
+        (row,) = rel.fetchall()
+    finally:
+        con.close()
+    return dict(zip(names, row, strict=True))
+
+
+def pct(new: Decimal, old: Decimal) -> Decimal:
+    return (100 * (new / old - 1)).quantize(Decimal("0.01"))
+
+
+GOOGL_PPE = ("GOOGL", PPE, "from-capex-atlas")
+
+
+def test_googl_2026_q2_ttm_run_rate_and_yoy(warehouse) -> None:
+    # TTM to 2026-06-30 = FY2025 91,447 - H1 2025 39,643 + H1 2026 80,598 = 132,402
+    fy25 = sample_value(*GOOGL_PPE, "2025-01-01", "2025-12-31", "0001652044-26-000018")
+    h1_25 = sample_value(*GOOGL_PPE, "2025-01-01", "2025-06-30", "0001652044-26-000071")
+    h1_26 = sample_value(*GOOGL_PPE, "2026-01-01", "2026-06-30", "0001652044-26-000071")
+    q1_25 = sample_value(*GOOGL_PPE, "2025-01-01", "2025-03-31", "0001652044-26-000048")
+    q1_26 = sample_value(*GOOGL_PPE, "2026-01-01", "2026-03-31", "0001652044-26-000048")
+    assert (musd(fy25), musd(h1_25), musd(h1_26)) == (91_447, 39_643, 80_598)
+    row = capex_row(warehouse, "GOOGL", "2026-06-30")
+    assert row["ttm_capex_usd"] == fy25 - h1_25 + h1_26
+    assert musd(row["ttm_capex_usd"]) == 132_402
+    # run-rate = 4 x (80,598 - 35,674 = 44,924) = 179,696
+    assert row["run_rate_usd"] == 4 * (h1_26 - q1_26) and musd(row["run_rate_usd"]) == 179_696
+    # YoY: Q2 2025 = 39,643 - 17,197 = 22,446; 100 x (44,924 / 22,446 - 1) = 100.14
+    assert row["year_ago_capex_usd"] == h1_25 - q1_25
+    assert row["yoy_growth_pct"] == pct(h1_26 - q1_26, h1_25 - q1_25) == Decimal("100.14")
+    assert row["is_latest_quarter"] is True
+    # calendar 2024 is the 10-K year: 52,535
+    assert musd(capex_row(warehouse, "GOOGL", "2024-12-31")["calendar_year_capex_usd"]) == 52_535
+
+
+def test_msft_fiscal_q4_ttm_is_the_fiscal_year_and_yoy_uses_fiscal_2025_q4(warehouse) -> None:
+    fy26 = sample_value("MSFT", PPE, "from-capex-atlas", "2025-07-01", "2026-06-30", "0001193125-26-323660")
+    nine26 = sample_value("MSFT", PPE, "from-capex-atlas", "2025-07-01", "2026-03-31", "0001193125-26-191507")
+    fy25 = sample_value("MSFT", PPE, "from-capex-atlas", "2024-07-01", "2025-06-30", "0001193125-26-323660")
+    nine25 = sample_value("MSFT", PPE, "from-capex-atlas", "2024-07-01", "2025-03-31", "0001193125-26-191507")
+    row = capex_row(warehouse, "MSFT", "2026-06-30")
+    assert row["ttm_capex_usd"] == fy26 and musd(fy26) == 115_948  # Jul 2025-Jun 2026 is the fiscal year
+    assert musd(row["run_rate_usd"]) == 4 * 35_802 == 143_208
+    # FY2025 Q4 = 64,551 - 47,472 = 17,079; 100 x (35,802 / 17,079 - 1) = 109.63
+    assert (musd(fy25), musd(nine25)) == (64_551, 47_472)
+    assert row["yoy_growth_pct"] == pct(fy26 - nine26, fy25 - nine25) == Decimal("109.63")
+    # finance-lease principal 3,101 - 2,179 = 922 is tagged, so capex incl. leases = 35,802 + 922 = 36,724
+    assert row["finance_lease_tagged"] is True
+    assert musd(row["capex_incl_finance_leases_usd"]) == 36_724
+    # calendar 2024 = FY2024 Q3+Q4 + FY2025 Q1+Q2 = (44,477 - 19,652) + 30,727 = 55,552
+    fy24 = sample_value("MSFT", PPE, "from-capex-atlas", "2023-07-01", "2024-06-30", "0001193125-26-323660")
+    h1_24 = sample_value("MSFT", PPE, "from-capex-atlas", "2023-07-01", "2023-12-31", "0000950170-25-010491")
+    h1_25 = sample_value("MSFT", PPE, "from-capex-atlas", "2024-07-01", "2024-12-31", "0001193125-26-027207")
+    assert capex_row(warehouse, "MSFT", "2024-12-31")["calendar_year_capex_usd"] == fy24 - h1_24 + h1_25
+    assert musd(fy24 - h1_24 + h1_25) == 55_552
+
+
+def test_orcl_has_no_finance_lease_tag_and_an_incomplete_calendar_2026(warehouse) -> None:
+    fy26 = sample_value("ORCL", PPE, "transcribed", "2025-06-01", "2026-05-31", "0001193125-26-277521")
+    nine26 = sample_value("ORCL", PPE, "transcribed", "2025-06-01", "2026-02-28", "0001193125-26-101045")
+    fy25 = sample_value("ORCL", PPE, "transcribed", "2024-06-01", "2025-05-31", "0001193125-26-277521")
+    nine25 = sample_value("ORCL", PPE, "transcribed", "2024-06-01", "2025-02-28", "0001193125-26-101045")
+    row = capex_row(warehouse, "ORCL", "2026-05-31")
+    assert row["calendar_label"] == "2026Q2" and row["ttm_capex_usd"] == fy26  # Jun 2025-May 2026: 55,663
+    # FY2025 Q4 = 21,215 - 12,135 = 9,080; 100 x (16,493 / 9,080 - 1) = 81.64
+    assert row["yoy_growth_pct"] == pct(fy26 - nine26, fy25 - nine25) == Decimal("81.64")
+    assert (row["finance_lease_principal_usd"], row["finance_lease_tagged"]) == (None, False)
+    assert row["capex_incl_finance_leases_usd"] == row["capex_usd"]
+    # only the quarters ending Feb and May 2026 fall in calendar 2026 so far: no year total
+    assert (row["quarters_in_calendar_year"], row["calendar_year_capex_usd"]) == (2, None)
+
+
+def test_five_company_total_for_2026_q2_and_times_2024(warehouse) -> None:
+    # 2026Q2 = AMZN 54,208 + GOOGL 44,924 + META 30,116 + MSFT 35,802 + ORCL 16,493 (Mar-May) = 181,543
+    amzn = sample_value("AMZN", PA, "transcribed", "2026-04-01", "2026-06-30", "0001018724-26-000026")
+    googl = (sample_value(*GOOGL_PPE, "2026-01-01", "2026-06-30", "0001652044-26-000071")
+             - sample_value(*GOOGL_PPE, "2026-01-01", "2026-03-31", "0001652044-26-000048"))
+    meta = (sample_value("META", PPE, "transcribed", "2026-01-01", "2026-06-30", "0001628280-26-050705")
+            - sample_value("META", PPE, "from-capex-atlas", "2026-01-01", "2026-03-31", "0001628280-26-028526"))
+    msft = (sample_value("MSFT", PPE, "from-capex-atlas", "2025-07-01", "2026-06-30", "0001193125-26-323660")
+            - sample_value("MSFT", PPE, "from-capex-atlas", "2025-07-01", "2026-03-31", "0001193125-26-191507"))
+    orcl = (sample_value("ORCL", PPE, "transcribed", "2025-06-01", "2026-05-31", "0001193125-26-277521")
+            - sample_value("ORCL", PPE, "transcribed", "2025-06-01", "2026-02-28", "0001193125-26-101045"))
+    q2 = amzn + googl + meta + msft + orcl
+    assert musd(q2) == 181_543
+    # calendar 2024 = AMZN 82,999 + GOOGL 52,535 + META 37,256 (10-K years) + MSFT 55,552 (above)
+    #   + ORCL Dec 2023-Nov 2024 = 6,866 - 2,394 + 6,273 = 10,745; total 239,087
+    orcl_2024 = (sample_value("ORCL", PPE, "transcribed", "2023-06-01", "2024-05-31", "0001193125-26-277521")
+                 - sample_value("ORCL", PPE, "transcribed", "2023-06-01", "2023-11-30", "0000950170-24-134973")
+                 + sample_value("ORCL", PPE, "transcribed", "2024-06-01", "2024-11-30", "0001193125-25-315925"))
+    assert musd(orcl_2024) == 10_745
+    base = (sample_value("AMZN", PA, "transcribed", "2024-01-01", "2024-12-31", "0001018724-26-000004")
+            + sample_value(*GOOGL_PPE, "2024-01-01", "2024-12-31", "0001652044-26-000018")
+            + sample_value("META", PPE, "transcribed", "2024-01-01", "2024-12-31", "0001628280-26-003942")
+            + 55_552 * M + orcl_2024)
+    assert musd(base) == 239_087
+    row = total_row(warehouse, "2026Q2")
+    assert (row["companies_reporting"], row["is_complete"], row["is_latest_complete_quarter"]) == (5, True, True)
+    assert row["capex_usd"] == q2
+    assert musd(row["run_rate_usd"]) == 4 * 181_543 == 726_172  # "running at $726bn a year"
+    assert row["base_year"] == 2024 and row["base_year_capex_usd"] == base
+    # 726,172 / 239,087 = 3.0373 ("3.0 times 2024")
+    assert row["run_rate_x_base_year"] == (4 * q2 / base).quantize(Decimal("0.0001")) == Decimal("3.0373")
+    # TTM = AMZN 173,028 + GOOGL 132,402 + META 89,325 + MSFT 115,948 + ORCL 55,663 = 566,366 (company TTMs)
+    assert musd(row["ttm_capex_usd"]) == 566_366
+    assert query(warehouse, """
+        select sum(ttm_capex_usd) from main.mart_capex where calendar_label = '2026Q2'
+    """) == [(row["ttm_capex_usd"],)]
+
+
+def test_a_calendar_quarter_without_all_five_companies_has_no_total(warehouse) -> None:
+    # before 2023 the SEC sample holds only AMZN, META and ORCL quarters: 2022Q4 is partial
+    row = total_row(warehouse, "2022Q4")
+    assert (row["companies_reporting"], row["companies"], row["is_complete"]) == (3, "AMZN,META,ORCL", False)
+    assert (row["capex_usd"], row["run_rate_usd"], row["ttm_capex_usd"]) == (None, None, None)

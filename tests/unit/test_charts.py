@@ -112,13 +112,17 @@ def fill(con, columns) -> None:
     market(con, columns, "deepseek", "deepseek/deepseek-v3", "output", "3", date(2024, 1, 1), currency="CNY")
     market(con, columns, "epoch", "openai/gpt-3", "blended_3_1", "20", date(2021, 11, 1))
 
+    # mart_capex as the mart gives it: AMZN's TTM from its fourth quarter on (10+11+12+13 = 46, then
+    # 11+12+13+14 = 50, USD bn), ORCL with three quarters and so no TTM
+    ttms = {"AMZN": [None, None, None, 46, 50], "ORCL": [None, None, None]}
     for company, cik, start in (("AMZN", 1018724, 2024), ("ORCL", 1341439, 2025)):
-        for k in range(5 if company == "AMZN" else 3):
+        for k, ttm in enumerate(ttms[company]):
             year, quarter = start + k // 4, k % 4 + 1
             end = date(year, quarter * 3, 28)
-            insert(con, columns, "fct_capex_quarterly", company=company, cik=cik, component="capex",
-                   fiscal_year=year, fiscal_quarter=quarter, period_end=end, period_start=end,
-                   capex_usd=Decimal(10 + k) * 1_000_000_000, calendar_year=year, calendar_quarter=quarter)
+            insert(con, columns, "mart_capex", company=company, cik=cik, fiscal_year=year, fiscal_quarter=quarter,
+                   period_end=end, period_start=end, capex_usd=Decimal(10 + k) * 1_000_000_000,
+                   ttm_capex_usd=None if ttm is None else Decimal(ttm) * 1_000_000_000,
+                   calendar_year=year, calendar_quarter=quarter)
 
     # raw usage rows: the share chart must not read them (the mart below holds different numbers)
     for d in (date(2026, 10, 1), date(2026, 10, 2), date(2026, 10, 3)):
@@ -279,14 +283,26 @@ def test_cheapest_by_provider_uses_first_party_standard_usd_prices(warehouse):
     assert "$0.10  size bucket <4b params" in bar_labels
 
 
-def test_capex_ttm_needs_four_consecutive_quarters(warehouse):
+def test_capex_ttm_is_the_marts_and_needs_four_consecutive_quarters(warehouse):
     with analyst(warehouse()) as con:
         fig = charts.capex_quarterly(con)
     top, bottom = fig.axes
     assert [line.get_label() for line in top.get_lines()] == ["AMZN", "ORCL"]
-    assert [line.get_label() for line in bottom.get_lines()] == ["AMZN"]  # ORCL has three quarters
+    assert [line.get_label() for line in bottom.get_lines()] == ["AMZN"]  # ORCL's mart TTM is NULL throughout
     ttm = [y for y in bottom.get_lines()[0].get_ydata() if y == y]
-    assert ttm == pytest.approx([46.0, 50.0])  # 10+11+12+13, 11+12+13+14 (USD bn)
+    assert ttm == pytest.approx([46.0, 50.0])  # mart_capex.ttm_capex_usd, plotted as is (USD bn)
+
+
+def test_capex_reads_mart_capex_not_the_quarterly_fact(warehouse):
+    """fct_capex_quarterly is filled, mart_capex empty: the chart has nothing to draw (no TTM in Python)."""
+    path = clear(warehouse(), "mart_capex")
+    con = duckdb.connect(str(path))
+    try:
+        insert(con, mart_columns(), "fct_capex_quarterly", company="AMZN", component="capex")
+    finally:
+        con.close()
+    with analyst(path) as con, pytest.raises(charts.SkipChart, match="no capex quarters in mart_capex"):
+        charts.capex_quarterly(con)
 
 
 def test_open_weight_share_draws_the_marts_daily_point_band_and_threshold(warehouse):

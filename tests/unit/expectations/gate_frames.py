@@ -93,6 +93,24 @@ MART_DDL = {
         consensus_sources INTEGER NOT NULL, disagreeing_sources INTEGER NOT NULL, disagreeing_source_ids VARCHAR,
         disagreeing_prices VARCHAR, is_disagreement BOOLEAN NOT NULL, multi_price_source_ids VARCHAR,
         tolerance_pct DECIMAL(9, 4) NOT NULL""",
+    "mart_capex": """
+        company VARCHAR NOT NULL, cik BIGINT NOT NULL, fiscal_year INTEGER NOT NULL, fiscal_quarter INTEGER NOT NULL,
+        fiscal_label VARCHAR NOT NULL, calendar_year INTEGER NOT NULL, calendar_quarter INTEGER NOT NULL,
+        calendar_label VARCHAR NOT NULL, period_start DATE NOT NULL, period_end DATE NOT NULL,
+        capex_usd DECIMAL(20, 2) NOT NULL, finance_lease_principal_usd DECIMAL(20, 2),
+        finance_lease_tagged BOOLEAN NOT NULL, capex_incl_finance_leases_usd DECIMAL(20, 2) NOT NULL,
+        ttm_capex_usd DECIMAL(20, 2), quarters_in_calendar_year INTEGER NOT NULL, calendar_year_capex_usd DECIMAL(20, 2),
+        run_rate_usd DECIMAL(20, 2) NOT NULL, year_ago_capex_usd DECIMAL(20, 2), yoy_growth_pct DECIMAL(12, 2),
+        is_latest_quarter BOOLEAN NOT NULL, derivation VARCHAR NOT NULL, restated BOOLEAN NOT NULL,
+        accession VARCHAR NOT NULL""",
+    "mart_capex_total": """
+        calendar_year INTEGER NOT NULL, calendar_quarter INTEGER NOT NULL, calendar_label VARCHAR NOT NULL,
+        companies_expected INTEGER NOT NULL, companies_reporting INTEGER NOT NULL, companies VARCHAR NOT NULL,
+        is_complete BOOLEAN NOT NULL, capex_usd DECIMAL(20, 2), capex_incl_finance_leases_usd DECIMAL(20, 2),
+        companies_with_finance_leases INTEGER NOT NULL, ttm_capex_usd DECIMAL(20, 2), run_rate_usd DECIMAL(20, 2),
+        year_ago_capex_usd DECIMAL(20, 2), yoy_growth_pct DECIMAL(12, 2), calendar_year_capex_usd DECIMAL(20, 2),
+        base_year INTEGER NOT NULL, base_year_capex_usd DECIMAL(20, 2), run_rate_x_base_year DECIMAL(12, 4),
+        ttm_x_base_year DECIMAL(12, 4), is_latest_complete_quarter BOOLEAN NOT NULL""",
 }
 
 DAY = date(2025, 6, 1)
@@ -585,6 +603,58 @@ def reconciliation_rows() -> list[dict]:
     ]
 
 
+M = 1_000_000
+
+
+def capex_mart_rows() -> list[dict]:
+    """Microsoft's fiscal 2026 as the SEC demo capture gives it (USD millions: 19,394 + 29,876 + 30,876 +
+    35,802 = 115,948, the 10-K total), with its Q4 finance-lease principal of 922."""
+    quarters = [
+        (1, 2025, 3, date(2025, 7, 1), date(2025, 9, 30), 19_394, "ytd_difference"),
+        (2, 2025, 4, date(2025, 10, 1), date(2025, 12, 31), 29_876, "ytd_difference"),
+        (3, 2026, 1, date(2026, 1, 1), date(2026, 3, 31), 30_876, "ytd_difference"),
+        (4, 2026, 2, date(2026, 4, 1), date(2026, 6, 30), 35_802, "fy_minus_9m"),
+    ]
+    return [
+        {
+            "company": "MSFT", "cik": 789019, "fiscal_year": 2026, "fiscal_quarter": fq, "fiscal_label": f"FY2026 Q{fq}",
+            "calendar_year": cy, "calendar_quarter": cq, "calendar_label": f"{cy}Q{cq}", "period_start": start,
+            "period_end": end, "capex_usd": Decimal(usd * M),
+            "finance_lease_principal_usd": Decimal(922 * M) if fq == 4 else None, "finance_lease_tagged": fq == 4,
+            "capex_incl_finance_leases_usd": Decimal((usd + (922 if fq == 4 else 0)) * M),
+            "ttm_capex_usd": Decimal(115_948 * M) if fq == 4 else None, "quarters_in_calendar_year": 2,
+            "calendar_year_capex_usd": None, "run_rate_usd": Decimal(4 * usd * M), "year_ago_capex_usd": None,
+            "yoy_growth_pct": None, "is_latest_quarter": fq == 4, "derivation": derivation, "restated": False,
+            "accession": "0001193125-26-323660",
+        }
+        for fq, cy, cq, start, end, usd, derivation in quarters
+    ]
+
+
+def capex_total_rows() -> list[dict]:
+    """Calendar 2026Q2 from the SEC demo capture, USD millions: AMZN + GOOGL + META + MSFT + ORCL = 54,208 +
+    44,924 + 30,116 + 35,802 + 16,493 = 181,543; 2025Q2 = 32,183 + 22,446 + 16,538 + 17,079 + 9,080 = 97,326;
+    TTM = 173,028 + 132,402 + 89,325 + 115,948 + 55,663 = 566,366; 2024 = 239,087 (tests/integration/
+    test_sec_capex_demo_warehouse.py); plus 1,635 of AMZN, GOOGL and MSFT finance-lease principal. Then an
+    incomplete quarter with no totals."""
+    base = {"companies_expected": 5, "base_year": 2024, "base_year_capex_usd": Decimal(239_087 * M)}
+    nulls = dict.fromkeys(["capex_usd", "capex_incl_finance_leases_usd", "ttm_capex_usd", "run_rate_usd",
+                           "year_ago_capex_usd", "yoy_growth_pct", "calendar_year_capex_usd",
+                           "run_rate_x_base_year", "ttm_x_base_year"])
+    return [
+        {**base, **nulls, "calendar_year": 2026, "calendar_quarter": 2, "calendar_label": "2026Q2",
+         "companies_reporting": 5, "companies": "AMZN,GOOGL,META,MSFT,ORCL", "is_complete": True,
+         "capex_usd": Decimal(181_543 * M), "capex_incl_finance_leases_usd": Decimal(183_178 * M),
+         "companies_with_finance_leases": 3, "ttm_capex_usd": Decimal(566_366 * M),
+         "run_rate_usd": Decimal(726_172 * M), "year_ago_capex_usd": Decimal(97_326 * M),
+         "yoy_growth_pct": Decimal("86.53"), "run_rate_x_base_year": Decimal("3.0373"),
+         "ttm_x_base_year": Decimal("2.3689"), "is_latest_complete_quarter": True},
+        {**base, **nulls, "calendar_year": 2026, "calendar_quarter": 3, "calendar_label": "2026Q3",
+         "companies_reporting": 1, "companies": "ORCL", "is_complete": False, "companies_with_finance_leases": 0,
+         "is_latest_complete_quarter": False},
+    ]
+
+
 EPOCH_AA_URL = "https://raw.githubusercontent.com/epoch-research/llm-benchmark-efficiency/main/data/aa_data_with_math5.csv"
 TOKEN_TARIFF_URL = "https://raw.githubusercontent.com/Prajwalsrinvas/token-tariff/main/timeline.csv"
 
@@ -634,6 +704,8 @@ ROWS = {
     "mart_frontier_open_gap": ("mart_frontier_open_gap", gap_rows),
     "mart_price_deflation": ("mart_price_deflation", deflation_rows),
     "mart_price_deflation_by_capability": ("mart_price_deflation_by_capability", deflation_by_capability_rows),
+    "mart_capex": ("mart_capex", capex_mart_rows),
+    "mart_capex_total": ("mart_capex_total", capex_total_rows),
 }
 #: suites whose table may legitimately be empty for a source and day (no critical row-count check): a day
 #: without parse exclusions; the share before any OpenRouter usage is loaded; the reconciliation while no

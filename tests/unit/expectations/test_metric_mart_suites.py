@@ -1,4 +1,4 @@
-"""The gates of the metric marts (open-weight share, source reconciliation): what blocks, what only warns."""
+"""The gates of the metric marts (open-weight share, source reconciliation, capex): what blocks, what only warns."""
 
 from __future__ import annotations
 
@@ -6,7 +6,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from gate_frames import frame_for, open_weight_share_rows, reconciliation_rows
+from gate_frames import (
+    capex_mart_rows,
+    capex_total_rows,
+    frame_for,
+    open_weight_share_rows,
+    reconciliation_rows,
+)
 
 from expectations.runner import GateResult, validate
 
@@ -155,9 +161,67 @@ def test_curve_mart_critical_checks_block(suite, case):
     assert (expectation_type, columns) in failed(result), result.summary()
 
 
+CAPEX_BREAKS = {
+    "a negative quarter": ({"capex_usd": Decimal("-1")}, BETWEEN, ("capex_usd",)),
+    "TTM below its own quarter": ({"ttm_capex_usd": Decimal("1")}, PAIR, ("ttm_capex_usd", "capex_usd")),
+    "leases that lower capex": (
+        {"capex_incl_finance_leases_usd": Decimal("1")}, PAIR, ("capex_incl_finance_leases_usd", "capex_usd"),
+    ),
+    "a year total from two quarters": (
+        {"calendar_year_capex_usd": Decimal("49270000000")}, "expect_column_values_to_be_null",
+        ("calendar_year_capex_usd",),
+    ),
+    "growth below -100%": ({"yoy_growth_pct": Decimal("-101")}, BETWEEN, ("yoy_growth_pct",)),
+}
+
+
+@pytest.mark.parametrize("case", list(CAPEX_BREAKS))
+def test_capex_critical_checks_block(case):
+    change, expectation_type, columns = CAPEX_BREAKS[case]
+    result = validate(_frame("mart_capex", capex_mart_rows, change, row=3), "mart_capex")
+    assert not result.success
+    assert (expectation_type, columns) in failed(result), result.summary()
+
+
 def test_a_day_twice_in_the_index_blocks():
     from gate_frames import cost_curve_rows
 
     rows = cost_curve_rows()
     result = validate(frame_for("mart_cost_curve_index", [*rows, rows[0]]), "mart_cost_curve_index")
     assert ("expect_compound_columns_to_be_unique", ("index_group", "measure", "day")) in failed(result)
+
+
+def test_two_quarters_of_a_company_in_one_calendar_quarter_block():
+    rows = capex_mart_rows()
+    rows[2] = {**rows[2], "calendar_quarter": 2, "calendar_label": "2026Q2"}  # would be counted twice in the total
+    result = validate(frame_for("mart_capex", rows), "mart_capex")
+    assert ("expect_compound_columns_to_be_unique", ("company", "calendar_year", "calendar_quarter")) in failed(result)
+
+
+TOTAL_BREAKS = {
+    "a partial sum shown as a total": ({"capex_usd": Decimal("16493000000")}, "expect_column_values_to_be_null",
+                                       ("capex_usd",)),
+    "a run-rate for an incomplete quarter": (
+        {"run_rate_usd": Decimal("65972000000")}, "expect_column_values_to_be_null", ("run_rate_usd",),
+    ),
+    "more companies than expected": ({"companies_reporting": 6}, PAIR, ("companies_expected", "companies_reporting")),
+}
+
+
+@pytest.mark.parametrize("case", list(TOTAL_BREAKS))
+def test_capex_total_critical_checks_block(case):
+    change, expectation_type, columns = TOTAL_BREAKS[case]
+    result = validate(_frame("mart_capex_total", capex_total_rows, change), "mart_capex_total")
+    assert not result.success
+    assert (expectation_type, columns) in failed(result), result.summary()
+
+
+def test_a_complete_quarter_without_a_total_blocks():
+    result = validate(_frame("mart_capex_total", capex_total_rows, {"capex_usd": None}, row=0), "mart_capex_total")
+    assert ("expect_column_values_to_not_be_null", ("capex_usd",)) in failed(result), result.summary()
+
+
+def test_good_capex_frames_pass():
+    for suite, rows in (("mart_capex", capex_mart_rows), ("mart_capex_total", capex_total_rows)):
+        result = validate(frame_for(suite, rows()), suite)
+        assert result.success, result.summary()

@@ -91,6 +91,19 @@ MART_COLUMNS = {
         "max_price_per_mtok", "spread_pct", "sources", "source_ids", "consensus_sources", "disagreeing_sources",
         "disagreeing_source_ids", "disagreeing_prices", "is_disagreement", "multi_price_source_ids", "tolerance_pct",
     ],
+    "mart_capex": [
+        "company", "cik", "fiscal_year", "fiscal_quarter", "fiscal_label", "calendar_year", "calendar_quarter",
+        "calendar_label", "period_start", "period_end", "capex_usd", "finance_lease_principal_usd",
+        "finance_lease_tagged", "capex_incl_finance_leases_usd", "ttm_capex_usd", "quarters_in_calendar_year",
+        "calendar_year_capex_usd", "run_rate_usd", "year_ago_capex_usd", "yoy_growth_pct", "is_latest_quarter",
+        "derivation", "restated", "accession",
+    ],
+    "mart_capex_total": [
+        "calendar_year", "calendar_quarter", "calendar_label", "companies_expected", "companies_reporting",
+        "companies", "is_complete", "capex_usd", "capex_incl_finance_leases_usd", "companies_with_finance_leases",
+        "ttm_capex_usd", "run_rate_usd", "year_ago_capex_usd", "yoy_growth_pct", "calendar_year_capex_usd",
+        "base_year", "base_year_capex_usd", "run_rate_x_base_year", "ttm_x_base_year", "is_latest_complete_quarter",
+    ],
 }
 ALL_SUITES = [*RAW_SUITES, *MART_COLUMNS]
 VOCABULARIES = {

@@ -54,7 +54,7 @@ def test_every_gate_is_blocking_and_every_raw_table_is_gated(defs):
         for table in (*source.writes, "fetches"):
             assert dg.AssetCheckKey(dg.AssetKey(["raw", source.source_id]), f"gx_raw_{table}") in gx
     for mart in ("fct_price_observations", "fct_price_history", "fct_capex_quarterly", "fct_capex_annual", "dim_models",
-                 "mart_open_weight_share", "mart_source_reconciliation"):
+                 "mart_open_weight_share", "mart_source_reconciliation", "mart_capex", "mart_capex_total"):
         assert dg.AssetCheckKey(dg.AssetKey([mart]), f"gx_{mart}") in gx
 
 
@@ -76,5 +76,6 @@ def test_mart_gates_know_each_marts_raw_inputs_from_the_dbt_lineage(defs):
     from orchestration.defs.transform.checks import upstream_raw_tables
 
     assert upstream_raw_tables("fct_capex_quarterly") == ("raw.capex_facts",)
+    assert upstream_raw_tables("mart_capex_total") == ("raw.capex_facts",)
     assert "raw.price_facts" in upstream_raw_tables("fct_price_history")
     assert "raw.capex_facts" not in upstream_raw_tables("fct_price_history")
