@@ -161,3 +161,27 @@ def test_price_asof_is_right_before_on_and_after_a_change(demo):
         price_asof('anthropic', 'anthropic/claude-haiku-3.5', 'input', 'standard', DATE '2025-02-28'),
         price_asof('anthropic', 'anthropic/claude-haiku-3.5', 'input', 'standard', TIMESTAMP '2025-06-01 13:00:00')""")
     assert (before, on, after) == (Decimal("1"), Decimal("0.8"), Decimal("0.8"))
+
+
+def test_reprice_at_the_cheapest_model_of_the_same_tier(demo, tmp_path, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from costcurve.cli import app
+
+    # claude-opus-5 at Anthropic, $5 / $25 (timeline launch, still listed on the last day): 1M input + 1M
+    # output = 5 + 25 = $30. It is frontier; the cheapest frontier model today is kimi-k3 at $3 / $15
+    # (genai-prices, 2026-08-21; every seller lists it at that price, the lowest seller id wins the tie:
+    # fireworks): 3 + 15 = $18, 100 * (18 - 30) / 30 = -40%.
+    usage = tmp_path / "usage.csv"
+    usage.write_text("model,seller,month,input,output\nclaude-opus-5,anthropic,,1000000,1000000\n")
+    monkeypatch.setenv("COSTCURVE_PUBLISHED", str(demo["box"].published))
+    result = CliRunner().invoke(app, ["reprice", str(usage), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)["rows"]
+    assert (row["model_id"], Decimal(row["cost_today"]), row["capability_tier"]) == (
+        "anthropic/claude-opus-5", Decimal("30"), "frontier")
+    assert (row["cheapest_tier_model_id"], row["cheapest_tier_seller_id"], Decimal(row["cost_cheapest_tier"])) == (
+        "moonshot/kimi-k3", "fireworks", Decimal("18"))
+    assert row["pct_cheapest_tier"] == "-40.0"
