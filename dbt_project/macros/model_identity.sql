@@ -9,7 +9,8 @@
           Cloudflare's `@cf/`, OpenRouter's `~` (latest-of-family) marker.
   author  the path segment before the base (`meta-llama/llama-3.3-70b-instruct` -> `meta-llama`), or a
           Bedrock vendor prefix (`anthropic.claude-...` -> `anthropic`); NULL when the name has neither.
-  base    the last path segment without: a Bedrock vendor prefix (DeepSeek's `deepseek.v3`/`deepseek.r1`
+  base    the last path segment, a `+` spelled `-plus` (Epoch's `Command R+` is `command-r-plus`, as
+          genai-prices names it), without: a Bedrock vendor prefix (DeepSeek's `deepseek.v3`/`deepseek.r1`
           keep the family: `deepseek-v3`); routing variants `:free :beta :nitro :floor :online`
           (OpenRouter's `:free`/`:batch` are service tiers already); Bedrock's version suffix (`-v1:0`;
           a bare `-v1` only on a vendor-prefixed Bedrock id: elsewhere `-v3` is the model's own version,
@@ -45,8 +46,9 @@ end
 {%- endmacro %}
 
 {% macro model_base(name) -%}
-regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
     regexp_replace({{ model_route(name) }}, '^.*/', ''),
+    '\+', '-plus', 'g'),
     '^((anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|xai|twelvelabs|moonshotai|minimax|zai|google|moonshot)\..*)-v[0-9]+(:[0-9]+)?$', '\1'),
     '^deepseek\.([rv][0-9])', 'deepseek-\1'),
     '^(anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|xai|twelvelabs|moonshotai|minimax|zai|google|moonshot)\.', ''),
