@@ -172,3 +172,78 @@ def test_analyst_copy_is_published_and_queryable(demo):
         assert published == demo["second"]["main.fct_price_history"]
         with pytest.raises(duckdb.Error):
             con.execute("DROP TABLE fct_price_history")
+
+
+# Identity targets (issue 7, "The economics"). The shares are computed here from the marts' rows, not read
+# from a mart that computes them, so a wrong rule in the mart cannot hide a wrong share.
+UNMATCHED_MAX = 0.02       # names no rule resolves: under 2% of a demo day's price rows
+OPEN_WEIGHTS_TARGET = 0.95  # open_weights known for priced models and for named usage tokens
+# Measured on the demo build of 2026-12-02 after the evidence review: 911 of 1,050 priced models
+# (911 / 1,050 = 86.8%) and 67.3% of named tokens have a known open_weights. The floors sit just below, so
+# an identity or evidence regression fails here while the 95% target is still out of reach (the tests
+# marked xfail below say what evidence is missing).
+PRICED_KNOWN_FLOOR = 0.86
+TOKENS_KNOWN_FLOOR = 0.67
+
+
+def _unmatched_share_by_day(demo) -> dict[date, tuple[int, int]]:
+    rows = query(demo, """
+        SELECT observed_date, count(*), count(*) FILTER (WHERE canonical_model_id IS NULL)
+        FROM fct_price_observations GROUP BY 1""")
+    return {day: (total, unmatched) for day, total, unmatched in rows}
+
+
+def test_unmatched_model_names_stay_under_2pct_of_price_rows_on_every_demo_day(demo):
+    by_day = _unmatched_share_by_day(demo)
+    priced_days = [d for d in demo["days"] if d in by_day]
+    # the demo days that carry price rows (2024-04-01 ... 2026-08-21; usage and SEC days carry none)
+    assert len(priced_days) >= 10, priced_days
+    over = {d: by_day[d] for d in priced_days if by_day[d][1] / by_day[d][0] >= UNMATCHED_MAX}
+    assert not over, f"unmatched (rows, unmatched) at or over 2% on: {over}"
+
+
+def test_names_the_rules_resolve_are_not_listed_as_unmatched(demo):
+    # Epoch's `Cohere Command Light` and `Reka Core`, LiteLLM's Bedrock `deepseek.v3-v1:0`: resolved by
+    # the glued-creator rule, the `reka` prefix and the Bedrock version rule (macros/model_identity.sql)
+    rows = dict(query(demo, """
+        SELECT name, canonical_model_id FROM intermediate.int_model_identity
+        WHERE name IN ('cohere command light', 'reka core', 'deepseek.v3-v1:0', 'deepseek-v3')"""))
+    assert rows == {"cohere command light": "cohere/command-light", "reka core": "reka/reka-core",
+                    "deepseek.v3-v1:0": "deepseek/deepseek-v3", "deepseek-v3": "deepseek/deepseek-v3"}
+
+
+def _priced_models_known(demo) -> tuple[int, int]:
+    ((known, priced),) = query(demo, """
+        SELECT count(*) FILTER (WHERE d.open_weights IS NOT NULL), count(*)
+        FROM (SELECT DISTINCT model_id FROM fct_market_prices) p LEFT JOIN dim_models d USING (model_id)""")
+    return known, priced
+
+
+def _named_tokens_known(demo) -> float:
+    # every day once (the day grain): (open + closed) / (open + closed + unknown) summed over the days
+    ((share,),) = query(demo, """
+        SELECT sum(open_weight_tokens + closed_tokens) / sum(open_weight_tokens + closed_tokens + unknown_tokens)
+        FROM mart_open_weight_share WHERE period_grain = 'day'""")
+    return share
+
+
+def test_open_weights_known_for_priced_models_does_not_regress(demo):
+    known, priced = _priced_models_known(demo)
+    assert priced > 1000 and known / priced >= PRICED_KNOWN_FLOOR, (known, priced)
+
+
+def test_open_weights_known_for_named_usage_tokens_does_not_regress(demo):
+    assert _named_tokens_known(demo) >= TOKENS_KNOWN_FLOOR
+
+
+@pytest.mark.xfail(strict=True, reason="no stored evidence yet for 139 priced models (legacy Together and "
+                   "Fireworks hosts, Mistral's dated ids, Cohere's legacy Command, ...): see the identity report")
+def test_open_weights_known_for_95pct_of_priced_models(demo):
+    known, priced = _priced_models_known(demo)
+    assert known / priced >= OPEN_WEIGHTS_TARGET, (known, priced)
+
+
+@pytest.mark.xfail(strict=True, reason="no stored capture states open_weights for xiaomi/mimo-v2.5, "
+                   "tencent/hy3 or stepfun/step-3.7-flash (about 29% of named tokens)")
+def test_open_weights_known_for_95pct_of_named_usage_tokens(demo):
+    assert _named_tokens_known(demo) >= OPEN_WEIGHTS_TARGET
