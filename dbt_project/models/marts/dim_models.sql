@@ -70,7 +70,8 @@ best_claim as (
     select
         *,
         row_number() over (
-            partition by canonical_model_id order by precedence, observed_date desc nulls last, basis
+            -- open_weights last: two listings of one source on one day that disagree always give the same claim
+            partition by canonical_model_id order by precedence, observed_date desc nulls last, basis, open_weights
         ) as claim_rank
 
     from claims
