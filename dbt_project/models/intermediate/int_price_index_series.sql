@@ -1,3 +1,5 @@
+-- a table, not a view: four marts read it, and each would otherwise recompute the blend and the tiers
+{{ config(materialized="table") }}
 -- The price series the cost-curve index and the gap chain or compare, as validity intervals: one row per
 -- (index group, measure, seller, model, stretch). A series is a seller's price of one model for one measure
 -- (`input`, `output`, `blended` 3:1; int_market_prices_blended). Its groups:
