@@ -13,8 +13,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
+from demo_queries import query
 
 pytestmark = pytest.mark.integration
 
@@ -22,13 +22,6 @@ REPO = Path(__file__).resolve().parents[2]
 TIMELINE = REPO / "demo" / "captures" / "2026-08-06" / "token_tariff" / "timeline.csv"
 LAST_DAY = date(2026, 8, 21)
 
-
-def query(demo, sql: str, params=()) -> list[tuple]:
-    con = duckdb.connect(str(demo["box"].warehouse), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def timeline() -> dict[str, dict[str, str]]:

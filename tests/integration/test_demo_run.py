@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import duckdb
 import pytest
+from demo_queries import query
 
 from scrapers.collect import REPO_SCHEME, replay_path
 from scrapers.registry import SOURCES
@@ -20,13 +21,6 @@ pytestmark = pytest.mark.integration
 
 FACT_KEY = ("provider_id", "model_id", "token_type", "service_tier", "context_band", "modality", "currency")
 
-
-def query(demo, sql: str, params=()) -> list[tuple]:
-    con = duckdb.connect(str(demo["box"].warehouse), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def test_demo_days_are_real_capture_dates_from_2024_to_2026(demo):

@@ -13,23 +13,9 @@ with prices as (
 
 ),
 
-boundaries as (
-
-    select seller_id, model_id, valid_from as boundary from prices
-    union
-    select seller_id, model_id, valid_to from prices where valid_to is not null
-
-),
-
 stretches as (
 
-    select
-        seller_id,
-        model_id,
-        boundary                                                                        as valid_from,
-        lead(boundary) over (partition by seller_id, model_id order by boundary)         as valid_to
-
-    from boundaries
+    {{ validity_stretches('prices', ['seller_id', 'model_id']) }}
 
 ),
 

@@ -137,30 +137,18 @@ claims as (
 
     union all
 
+    -- from the start of time (reported as NULL): the rule holds at every date
     select
-        model_id, 1000, cast(null as date), cast(null as date), 'small',
+        model_id, 1000, date '1900-01-01', cast(null as date), 'small',
         'name_size', null, null, null, null, null, null
     from sized
     where params_b <= {{ var('capability_small_max_params_b') }}
 
 ),
 
-boundaries as (
-
-    select model_id, valid_from as boundary from claims where valid_from is not null
-    union
-    select model_id, valid_to from claims where valid_to is not null
-    union
-    -- the start of time, for claims that hold at every date
-    select model_id, date '1900-01-01' from claims where valid_from is null
-
-),
-
 stretches as (
 
-    select model_id, boundary as valid_from,
-           lead(boundary) over (partition by model_id order by boundary) as valid_to
-    from boundaries
+    {{ validity_stretches('claims', ['model_id']) }}
 
 ),
 
@@ -176,7 +164,7 @@ chosen as (
     from stretches
     inner join claims
         on claims.model_id = stretches.model_id
-        and (claims.valid_from is null or claims.valid_from <= stretches.valid_from)
+        and claims.valid_from <= stretches.valid_from
         and (claims.valid_to is null or claims.valid_to > stretches.valid_from)
 
 ),

@@ -27,22 +27,9 @@ with prices as (
 
 ),
 
-boundaries as (
-
-    select {{ key_list }}, valid_from as boundary from prices
-    union
-    select {{ key_list }}, valid_to from prices where valid_to is not null
-
-),
-
 stretches as (
 
-    select
-        {{ key_list }},
-        boundary                                                              as valid_from,
-        lead(boundary) over (partition by {{ key_list }} order by boundary)   as valid_to
-
-    from boundaries
+    {{ validity_stretches('prices', key) }}
 
 ),
 
