@@ -234,6 +234,23 @@ def charts(
 
 
 @app.command()
+def headlines() -> None:
+    """The questions costcurve answers, one line each, from the marts of the published analyst copy."""
+    import duckdb
+
+    from costcurve.config import load_settings
+    from costcurve.headlines import headlines_table, read_headlines
+
+    settings = load_settings()
+    try:
+        rows = read_headlines(settings.published)
+    except (duckdb.Error, FileNotFoundError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    console.print(headlines_table(rows))
+
+
+@app.command()
 def docs(
     out: Path | None = typer.Option(None, "--out", file_okay=False, help="folder for the site (default: dbt_project/target/docs/)"),
 ) -> None:

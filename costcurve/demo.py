@@ -173,6 +173,7 @@ def _print_summary(settings, outcomes, received: list[dict]) -> None:
     else:
         console.print(f"no new alerts this run: {_delivered(settings.warehouse)} events were delivered by earlier "
                       "runs (alerts.events), and a re-run never sends one twice")
+    _print_headlines(settings.published)
     console.print(f"raw archive: {settings.archive}  |  analyst copy: {settings.published}")
     console.print("query it:  costcurve sql \"SELECT seller_id, token_type, price_per_mtok, valid_from, valid_to, "
                   "price_basis FROM fct_market_prices WHERE model_id = 'anthropic/claude-haiku-3.5' "
@@ -185,6 +186,15 @@ def _print_summary(settings, outcomes, received: list[dict]) -> None:
             console.print(f"chart: {path}", markup=False)
     except Exception as exc:
         console.print(f"warning: charts not drawn: {type(exc).__name__}: {exc}", style="yellow", markup=False)
+
+
+def _print_headlines(published: Path) -> None:
+    from costcurve.headlines import headlines_table, read_headlines
+
+    try:  # a view of the published copy, like the charts: it never fails the demo
+        console.print(headlines_table(read_headlines(published)))
+    except Exception as exc:
+        console.print(f"warning: headlines not read: {type(exc).__name__}: {exc}", style="yellow", markup=False)
 
 
 def _alerts_table(received: list[dict], limit: int = 12) -> Table:

@@ -178,3 +178,19 @@ def test_reprice_at_the_cheapest_model_of_the_same_tier(demo, tmp_path, monkeypa
     assert (row["cheapest_tier_model_id"], row["cheapest_tier_seller_id"], Decimal(row["cost_cheapest_tier"])) == (
         "moonshot/kimi-k3", "fireworks", Decimal("18"))
     assert row["pct_cheapest_tier"] == "-40.0"
+
+
+def test_headlines_answer_the_questions_from_the_demo_marts(demo):
+    from costcurve.headlines import read_headlines
+
+    answers = {h.mart: h.answer for h in read_headlines(demo["box"].published)}
+    # 100 * 0.2 ** 0.25 = 66.874 -> 66.9 (the o3 cut, above); the gap 10 / 6 = 1.67 (above)
+    assert "frontier closed 66.9" in answers["mart_cost_curve_index"]
+    assert answers["mart_frontier_open_gap"].startswith("1.67x on 2026-08-21: anthropic/claude-opus-5 at $10 vs "
+                                                        "moonshot/kimi-k3 at $6")
+    # capex 2026Q2 from the SEC facts (test_sec_capex_demo_warehouse): 54,208 + 44,924 + 30,116 + 35,802
+    # + 16,493 = 181,543 $M; x 4 = 726,172 -> $726.2 bn; / 2024's 239,087 = 3.037 -> 3.04x
+    assert answers["mart_capex_total"].startswith("$726.2 bn a year (2026Q2 x 4, 3.04x 2024")
+    assert answers["mart_open_weight_share"].startswith("above 25.0% in the week of")
+    assert answers["mart_price_deflation_by_capability"].startswith(
+        "Artificial Analysis Intelligence Index 20+: the cheapest price fell")
