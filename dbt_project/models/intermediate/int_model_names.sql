@@ -58,7 +58,8 @@ select
     coalesce(sellers.provider_id, named.provider_id)   as provider_id,
     named.name,
     max(named.model_name)                              as model_name,
-    max(lower(named.creator_hint))                     as creator_hint,
+    -- a list of creators (Epoch AI: "google-deepmind,google") names the lead organisation first
+    max(split_part(lower(named.creator_hint), ',', 1))  as creator_hint,
     min(named.observed_date)                           as first_seen_date,
     max(named.observed_date)                           as last_seen_date,
     cast(sum(named.price_rows) as bigint)              as price_rows

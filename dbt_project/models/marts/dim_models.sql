@@ -9,6 +9,7 @@
 --   5. seeds/model_weights_by_family  what the creator does with the whole family (Claude: no weights;
 --                                     gpt-oss: open), only for families whose maker's practice is uniform;
 --   else NULL = unknown: a missing link is not evidence of closed weights.
+-- licence: the curated seed's, else Epoch AI's licence class (unrestricted, restricted use, non-commercial).
 -- capability: the score of the first index in var('capability_tier_indices') that scores the model, and
 -- its capability_tier on the warehouse's latest price day (dim_model_capability_tiers holds the tier over time); unscored models say so.
 -- release_date: the earliest release/publication date models.dev or Epoch states, else the earliest
@@ -108,6 +109,22 @@ listed as (
 
 ),
 
+licences as (
+
+    -- the curated seed's licence, else Epoch AI's licence class of an open-weights model: the parenthesis
+    -- of its Model accessibility ("Open weights (non-commercial)" -> non-commercial)
+    select canonical_model_id, licence from curated where licence is not null
+    union all
+    select canonical_model_id,
+           max(regexp_extract(open_weights_basis, '^epoch_notable_models:Model accessibility=Open weights \(([^)]+)\)$', 1))
+    from listings
+    where source_id = 'epoch_notable_models'
+        and regexp_matches(open_weights_basis, '^epoch_notable_models:Model accessibility=Open weights \(')
+        and canonical_model_id not in (select canonical_model_id from curated where licence is not null)
+    group by canonical_model_id
+
+),
+
 latest as (
 
     -- "today" is the warehouse's latest price day, not the clock: a replay of old captures is tiered as of then
@@ -158,6 +175,8 @@ select
     listed.release_date,
     best_claim.open_weights,
     best_claim.basis                                                      as open_weights_basis,
+    -- a licence describes published weights: none for a model whose weights are not (known to be) open
+    case when best_claim.open_weights then licences.licence end           as licence,
     listed.hugging_face_id,
     latest_listing.context_length,
     cast(names.name_count as integer)                                     as name_count,
@@ -179,6 +198,8 @@ left join latest_listing
 left join best_claim
     on best_claim.canonical_model_id = names.canonical_model_id
     and best_claim.claim_rank = 1
+left join licences
+    on licences.canonical_model_id = names.canonical_model_id
 cross join latest
 left join capability
     on capability.model_id = names.canonical_model_id

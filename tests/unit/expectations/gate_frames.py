@@ -47,7 +47,7 @@ MART_DDL = {
         model_id VARCHAR NOT NULL, creator VARCHAR NOT NULL, model_family VARCHAR, model_name VARCHAR,
         release_date DATE, open_weights BOOLEAN, open_weights_basis VARCHAR, hugging_face_id VARCHAR,
         context_length BIGINT, name_count INTEGER, first_seen_date DATE NOT NULL, last_seen_date DATE NOT NULL,
-        capability_score DECIMAL(18, 6), capability_index VARCHAR NOT NULL, capability_index_version VARCHAR,
+        licence VARCHAR, capability_score DECIMAL(18, 6), capability_index VARCHAR NOT NULL, capability_index_version VARCHAR,
         capability_as_of DATE, capability_tier VARCHAR, capability_tier_basis VARCHAR""",
     "dim_model_capability_tiers": """
         model_id VARCHAR NOT NULL, valid_from DATE, valid_to DATE, capability_tier VARCHAR NOT NULL,

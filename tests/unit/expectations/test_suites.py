@@ -49,7 +49,7 @@ MART_COLUMNS = {
     ],
     "dim_models": [
         "model_id", "creator", "model_family", "model_name", "release_date", "open_weights", "open_weights_basis",
-        "hugging_face_id", "context_length", "name_count", "first_seen_date", "last_seen_date", "capability_score",
+        "hugging_face_id", "context_length", "name_count", "first_seen_date", "last_seen_date", "licence", "capability_score",
         "capability_index", "capability_index_version", "capability_as_of", "capability_tier", "capability_tier_basis",
     ],
     "dim_model_capability_tiers": [
