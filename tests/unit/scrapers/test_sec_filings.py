@@ -13,7 +13,7 @@ from scrapers.registry import Source, Target
 from scrapers.sources import sec_capex, sec_submissions
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-CONCEPT = "/api/xbrl/companyconcept/CIK0000789019/us-gaap/PaymentsToAcquirePropertyPlantAndEquipment.json"
+CONCEPT = "/api/xbrl/companyconcept/CIK0001341439/us-gaap/PaymentsToAcquirePropertyPlantAndEquipment.json"
 
 
 def client() -> HttpClient:
@@ -21,29 +21,31 @@ def client() -> HttpClient:
 
 
 def with_new_10q(submissions: dict) -> dict:
+    """The submissions as they stood once Oracle filed its fiscal Q3 2026 10-Q (a real filing the fixture's
+    cut at 2026-02-28 removed), listed first as the SEC lists newest first."""
     recent = {k: list(v) for k, v in submissions["filings"]["recent"].items()}
+    filing = {"accessionNumber": "0001193125-26-101045", "form": "10-Q", "filingDate": "2026-03-11",
+              "reportDate": "2026-02-28", "acceptanceDateTime": "2026-03-11T10:38:49.000Z"}
     for column, values in recent.items():
-        new = {"accessionNumber": "0000789019-26-900001", "form": "10-Q", "filingDate": "2026-11-20",
-               "reportDate": "2026-09-30"}.get(column, values[0])
-        values.insert(0, new)
+        values.insert(0, filing.get(column, ""))
     return {**submissions, "filings": {**submissions["filings"], "recent": recent}}
 
 
 def test_concepts_are_fetched_only_after_a_new_periodic_report(httpserver, tmp_path, monkeypatch):
     monkeypatch.setattr(sec_submissions, "BASE_URL", httpserver.url_for("/submissions/"))
-    monkeypatch.setattr(sec_capex, "filers", lambda: [("MSFT", 789019, [sec_capex.PPE])])
-    submissions = json.loads((FIXTURES / "sec_submissions" / "CIK0000789019.json").read_text())
-    concept = (FIXTURES / "sec_capex" / "CIK0000789019-PaymentsToAcquirePropertyPlantAndEquipment.json").read_bytes()
+    monkeypatch.setattr(sec_capex, "filers", lambda: [("ORCL", 1341439, [sec_capex.PPE])])
+    submissions = json.loads((FIXTURES / "sec_submissions" / "CIK0001341439.json").read_text())
+    concept = (FIXTURES / "sec_capex" / "CIK0001341439-PaymentsToAcquirePropertyPlantAndEquipment.json").read_bytes()
     httpserver.expect_request(CONCEPT).respond_with_data(concept)
     source = Source(
-        "sec_capex", "filing", (Target(sec_capex.capture_key(789019, sec_capex.PPE), httpserver.url_for(CONCEPT)),),
+        "sec_capex", "filing", (Target(sec_capex.capture_key(1341439, sec_capex.PPE), httpserver.url_for(CONCEPT)),),
         "scrapers.sources.sec_capex", "json", precheck="scrapers.sec_filings:unchanged_targets",
     )
     archive = RawArchive(tmp_path)
 
     def day(n: int, body: dict):
         httpserver.clear_all_handlers()
-        httpserver.expect_request("/submissions/CIK0000789019.json").respond_with_data(json.dumps(body))
+        httpserver.expect_request("/submissions/CIK0001341439.json").respond_with_data(json.dumps(body))
         httpserver.expect_request(CONCEPT).respond_with_data(concept)
         before = len([r for r, _ in httpserver.log if r.path == CONCEPT])
         got = collect(source, date(2026, 11, n), archive, client=client())
@@ -57,7 +59,7 @@ def test_concepts_are_fetched_only_after_a_new_periodic_report(httpserver, tmp_p
     assert asked_second == 0 and len(second.result) == 0 and len(second.unchanged) == 1
     assert asked_third == 1 and len(third.result.capex) == len(first.result.capex)
     # the submissions documents are captures too: archived and listed among the day's fetches
-    assert [f.capture_key for f in second.fetches] == ["submissions-CIK0000789019.json"]
+    assert [f.capture_key for f in second.fetches] == ["submissions-CIK0001341439.json"]
 
 
 def test_replay_never_asks_the_submissions_endpoint(tmp_path):
