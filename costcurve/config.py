@@ -33,6 +33,10 @@ class Settings:
     max_response_bytes: int
     connect_timeout: float
     read_timeout: float
+    #: wall-clock seconds for one whole fetch: its retries, their waits, redirects and the body
+    fetch_deadline: float
+    #: the longest Retry-After (seconds) a source may ask for; longer fails that source with the reason
+    retry_after_max: float
     alert_rules: Path
     alert_webhook_url: str | None
     alert_webhook_secret: str | None = field(default=None, repr=False)
@@ -59,6 +63,8 @@ def load_settings() -> Settings:
         max_response_bytes=int(os.environ.get("COSTCURVE_MAX_RESPONSE_BYTES", 20 * 1024 * 1024)),
         connect_timeout=float(os.environ.get("COSTCURVE_CONNECT_TIMEOUT", 10)),
         read_timeout=float(os.environ.get("COSTCURVE_READ_TIMEOUT", 60)),
+        fetch_deadline=float(os.environ.get("COSTCURVE_FETCH_DEADLINE", 180)),
+        retry_after_max=float(os.environ.get("COSTCURVE_RETRY_AFTER_MAX", 60)),
         alert_rules=_path("COSTCURVE_ALERT_RULES", PROJECT_ROOT / "alerts" / "rules.yml"),
         alert_webhook_url=os.environ.get("COSTCURVE_ALERT_WEBHOOK_URL") or None,
         alert_webhook_secret=os.environ.get("COSTCURVE_ALERT_WEBHOOK_SECRET") or None,

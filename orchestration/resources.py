@@ -46,6 +46,8 @@ class CostcurveResource(dg.ConfigurableResource):
             s.user_agent,
             connect_timeout=s.connect_timeout,
             read_timeout=s.read_timeout,
+            deadline=s.fetch_deadline,
+            retry_after_max=s.retry_after_max,
             max_bytes=s.max_response_bytes,
         )
         return collect(source, day, archive, client=client)

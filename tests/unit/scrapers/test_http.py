@@ -7,8 +7,8 @@ import time
 import pytest
 from werkzeug import Response
 
-from scrapers.errors import FetchError
-from scrapers.http import HostPacer, HttpClient
+from scrapers.errors import DeadlineExceededError, FetchError, RetryAfterTooLongError
+from scrapers.http import HostPacer, HttpClient, retry_after_seconds
 
 UA = "costcurve-test/1.0 (test@example.com)"
 
@@ -42,6 +42,76 @@ def test_honours_retry_after_on_429(httpserver):
     started = time.monotonic()
     assert client().get("src", httpserver.url_for("/limited")).body == b"ok"
     assert time.monotonic() - started >= 0.9  # waited as the server asked, not the tiny backoff
+
+
+def test_retry_after_over_the_cap_fails_fast_with_the_reason(httpserver):
+    # urllib3 alone would sleep up to 6 hours here, on each of the retries.
+    httpserver.expect_request("/limited").respond_with_response(
+        Response("come back tomorrow", status=429, headers={"Retry-After": "100000"})
+    )
+    url = httpserver.url_for("/limited")
+    started = time.monotonic()
+    with pytest.raises(RetryAfterTooLongError) as info:
+        client(retries=4, retry_after_max=60).get("my_source", url)
+    assert time.monotonic() - started < 30  # generous: the point is "not 100000 s"
+    assert len(httpserver.log) == 1  # no retry was even tried
+    assert info.value.source_id == "my_source" and info.value.url == url
+    assert "100000" in str(info.value) and "cap of 60 s" in str(info.value)
+
+
+def test_retry_after_as_an_http_date_is_capped_too(httpserver):
+    httpserver.expect_request("/limited").respond_with_response(
+        Response("later", status=503, headers={"Retry-After": "Fri, 31 Dec 2100 23:59:59 GMT"})
+    )
+    with pytest.raises(RetryAfterTooLongError, match="over the cap"):
+        client(retry_after_max=60).get("src", httpserver.url_for("/limited"))
+
+
+def test_retry_after_within_the_cap_but_past_the_deadline_fails_without_waiting(httpserver):
+    httpserver.expect_request("/limited").respond_with_response(
+        Response("wait", status=429, headers={"Retry-After": "50"})
+    )
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceededError, match="asks for 50 s"):
+        client(retry_after_max=60, deadline=5).get("src", httpserver.url_for("/limited"))
+    assert time.monotonic() - started < 30  # failed at once instead of sleeping 50 s
+
+
+def test_retry_after_parses_seconds_and_dates():
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
+    assert retry_after_seconds("120", now) == 120
+    assert retry_after_seconds("Wed, 02 Dec 2026 12:01:30 GMT", now) == 90  # 12:01:30 - 12:00:00 = 90 s
+    assert retry_after_seconds("Wed, 02 Dec 2026 11:00:00 GMT", now) == 0  # in the past: go now
+    assert retry_after_seconds("soon", now) is None
+    assert retry_after_seconds(None, now) is None
+
+
+def dripping(byte_every: float, count: int):
+    """A body that arrives one byte every ``byte_every`` seconds, ``count`` bytes in all (it ends by
+    itself, so a client that hangs up, or a test that fails, leaves no server writing for long)."""
+
+    def body():
+        for _ in range(count):
+            yield b"x"
+            time.sleep(byte_every)
+
+    return Response(body(), status=200, headers={"Content-Length": str(count)}, direct_passthrough=True)
+
+
+def test_a_dripping_server_fails_at_the_deadline(httpserver):
+    # 40 bytes, one each 0.5 s = 20 s in all; every byte comes well within the 5 s read timeout,
+    # so only the overall deadline can stop it.
+    httpserver.expect_request("/drip").respond_with_response(dripping(0.5, 40))
+    url = httpserver.url_for("/drip")
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceededError) as info:
+        client(read_timeout=5, deadline=2, retries=0).get("my_source", url)
+    elapsed = time.monotonic() - started
+    assert elapsed < 15  # generous, but well under the 20 s the drip would take
+    assert "deadline of 2 s" in str(info.value) and "reading the body" in str(info.value)
+    assert info.value.source_id == "my_source" and info.value.url == url
 
 
 def test_gives_up_after_retries_with_named_error(httpserver):
