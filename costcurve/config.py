@@ -31,6 +31,8 @@ class Settings:
     mode: str
     user_agent: str
     max_response_bytes: int
+    #: robots.txt's own cap (bytes after decompression); over it, the host's pages are refused
+    robots_max_bytes: int
     connect_timeout: float
     read_timeout: float
     #: wall-clock seconds for one whole fetch: its retries, their waits, redirects and the body
@@ -61,6 +63,7 @@ def load_settings() -> Settings:
         mode=mode,
         user_agent=os.environ.get("COSTCURVE_USER_AGENT", DEFAULT_USER_AGENT),
         max_response_bytes=int(os.environ.get("COSTCURVE_MAX_RESPONSE_BYTES", 20 * 1024 * 1024)),
+        robots_max_bytes=int(os.environ.get("COSTCURVE_ROBOTS_MAX_BYTES", 500 * 1024)),
         connect_timeout=float(os.environ.get("COSTCURVE_CONNECT_TIMEOUT", 10)),
         read_timeout=float(os.environ.get("COSTCURVE_READ_TIMEOUT", 60)),
         fetch_deadline=float(os.environ.get("COSTCURVE_FETCH_DEADLINE", 180)),

@@ -49,6 +49,7 @@ class CostcurveResource(dg.ConfigurableResource):
             deadline=s.fetch_deadline,
             retry_after_max=s.retry_after_max,
             max_bytes=s.max_response_bytes,
+            robots_max_bytes=s.robots_max_bytes,
         )
         return collect(source, day, archive, client=client)
 

@@ -10,7 +10,8 @@ Why each piece:
   checked against the deadline between bytes, not only after a 64 KiB chunk fills.
 - A hard cap on response bytes (after decompression): a runaway or hostile response cannot fill the
   disk or memory.
-- robots.txt is read once per host and respected; a disallowed URL is a ``FetchError``, not a fetch.
+- robots.txt is read once per host, through the same capped, streamed path as pages (with a smaller cap),
+  and respected; a disallowed URL is a ``FetchError``, not a fetch.
 - Per-host pacing: SEC allows 10 requests per second; other hosts get a polite default.
 """
 
@@ -35,6 +36,8 @@ DEFAULT_MIN_INTERVAL = 1.0
 CHUNK = 64 * 1024
 #: statuses worth asking again: rate limited, or a server-side fault that is often transient
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: RFC 9309 2.5 asks crawlers to parse at least 500 KiB of robots.txt; far more is a fault or an attack
+ROBOTS_MAX_BYTES = 500 * 1024
 #: the longest backoff between two tries when the server gives no Retry-After
 BACKOFF_MAX = 120.0
 
@@ -69,6 +72,10 @@ class HostPacer:
             self._last[host] = now + delay
         if delay:
             time.sleep(delay)
+
+
+#: one host's robots.txt: its rules, None (no rules: allow all), or why it could not be read (refuse all)
+RobotsRules = urllib.robotparser.RobotFileParser | FetchError | None
 
 
 class Deadline:
@@ -128,6 +135,7 @@ class HttpClient:
         read_timeout: float = 60,
         deadline: float = 180,
         max_bytes: int = 20 * 1024 * 1024,
+        robots_max_bytes: int = ROBOTS_MAX_BYTES,
         retries: int = 4,
         backoff_factor: float = 1.0,
         retry_after_max: float = 60,
@@ -138,12 +146,13 @@ class HttpClient:
         self.connect_timeout, self.read_timeout = connect_timeout, read_timeout
         self.deadline = deadline
         self.max_bytes = max_bytes
+        self.robots_max_bytes = robots_max_bytes
         self.retries = retries
         self.backoff_factor = backoff_factor
         self.retry_after_max = retry_after_max
         self.pacer = pacer or HostPacer()
         self.respect_robots = respect_robots
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._robots: dict[str, RobotsRules] = {}
         # Retries live in ``_fetch`` (not urllib3's Retry) so every wait is capped and counted against
         # the deadline; urllib3 is told not to retry on its own.
         self.session = requests.Session()
@@ -153,15 +162,20 @@ class HttpClient:
         self.session.headers.update({"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"})
 
     def get(self, source_id: str, url: str, headers: dict[str, str] | None = None) -> Response:
-        """GET ``url`` for ``source_id``; raises ``FetchError`` (or a subclass) naming both on any failure."""
-        if self.respect_robots and not self._allowed(url):
-            raise FetchError(source_id, url, "disallowed by robots.txt (or robots.txt answered 5xx)")
+        """GET ``url`` for ``source_id``; raises ``FetchError`` (or a subclass) naming both on any failure.
+
+        robots.txt, when first read for a host, is fetched inside this call's deadline."""
         deadline = Deadline(self.deadline, source_id, url)
+        if self.respect_robots and not self._allowed(source_id, url, deadline):
+            raise FetchError(source_id, url, "disallowed by robots.txt (or robots.txt answered 5xx)")
         return self._fetch(source_id, url, headers, self.max_bytes, deadline)
 
     def _fetch(self, source_id: str, url: str, headers: dict[str, str] | None, cap: int,
-               deadline: Deadline) -> Response:
-        """One GET with retries: the tries, the waits between them and every body read share ``deadline``."""
+               deadline: Deadline, *, raise_for_status: bool = True) -> Response:
+        """One GET with retries: the tries, the waits between them and every body read share ``deadline``.
+
+        With ``raise_for_status=False`` an HTTP error status is returned rather than raised (robots.txt
+        gives 4xx and 5xx their own meaning)."""
         host = urlsplit(url).netloc
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
@@ -176,8 +190,10 @@ class HttpClient:
             except requests.RequestException as exc:
                 raise FetchError(source_id, url, f"{type(exc).__name__}: {exc}") from exc
             if resp.status not in RETRY_STATUSES:
-                if resp.status >= 400:
+                if resp.status >= 400 and raise_for_status:
                     raise FetchError(source_id, url, f"HTTP {resp.status}")
+                return resp
+            if last and not raise_for_status:
                 return resp
             if last:
                 raise FetchError(source_id, url, f"HTTP {resp.status} after {self.retries} retries")
@@ -242,27 +258,35 @@ class HttpClient:
                 raise FetchError(source_id, url, f"response exceeds cap of {cap} bytes")
             chunks.append(chunk)
 
-    def _allowed(self, url: str) -> bool:
+    def _allowed(self, source_id: str, url: str, deadline: Deadline) -> bool:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._robots:
-            self._robots[origin] = self._load_robots(origin)
-        parser = self._robots[origin]
-        return True if parser is None else parser.can_fetch(self.user_agent, url)
+            self._robots[origin] = self._load_robots(source_id, origin, deadline)
+        rules = self._robots[origin]
+        if isinstance(rules, FetchError):  # an unreadable robots.txt refuses every page of its host
+            raise FetchError(source_id, url, rules.message)
+        return True if rules is None else rules.can_fetch(self.user_agent, url)
 
-    def _load_robots(self, origin: str) -> urllib.robotparser.RobotFileParser | None:
+    def _load_robots(self, source_id: str, origin: str, deadline: Deadline) -> RobotsRules:
         """robots.txt per RFC 9309: 4xx means no rules (None, allow all), 5xx means disallow all.
 
-        A network error returns None so the page request itself fails with the real cause."""
+        Fetched through the same path as pages (retries, deadline, streamed read) with its own, smaller
+        cap: a robots.txt over it (a gzip bomb, say) is refused after reading at most the cap, not
+        parsed. That, and a robots.txt unreachable for network reasons, is kept as the error and
+        refuses the host's pages (RFC 9309 2.3.1.4: unreachable means complete disallow)."""
+        robots_url = f"{origin}/robots.txt"
         try:
-            resp = self.session.get(f"{origin}/robots.txt", timeout=(self.connect_timeout, self.read_timeout))
-        except requests.RequestException:
-            return None
+            resp = self._fetch(source_id, robots_url, None, self.robots_max_bytes, deadline, raise_for_status=False)
+        except DeadlineExceededError:
+            raise  # this call's budget ran out: not a fact about the host to remember
+        except FetchError as exc:
+            return FetchError(source_id, robots_url, f"robots.txt unreadable: {exc.message}")
         parser = urllib.robotparser.RobotFileParser()
-        if resp.status_code >= 500:
+        if resp.status >= 500:
             parser.disallow_all = True
-        elif resp.status_code >= 400:
+        elif resp.status >= 400:
             return None
         else:
-            parser.parse(resp.text.splitlines())
+            parser.parse(resp.body.decode("utf-8", errors="replace").splitlines())
         return parser

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+import tracemalloc
+import zlib
 
 import pytest
 from werkzeug import Response
@@ -144,6 +146,55 @@ def test_respects_robots_txt(httpserver):
     assert c.get("src", httpserver.url_for("/public/page")).body == b"fine"
     with pytest.raises(FetchError, match="robots"):
         c.get("src", httpserver.url_for("/private/page"))
+
+
+def test_robots_txt_over_the_cap_is_refused_before_its_body(httpserver):
+    # "User-agent: *\n" is 14 bytes, "Allow: /\n" 9: 23 x 1000 = 23,000 bytes, declared in Content-Length
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n" * 1000)
+    httpserver.expect_request("/page").respond_with_data("never fetched")
+    with pytest.raises(FetchError, match="robots.txt unreadable: response of 23000 bytes exceeds cap of 1000"):
+        client(respect_robots=True, robots_max_bytes=1000).get("src", httpserver.url_for("/page"))
+    assert [req.path for req, _ in httpserver.log] == ["/robots.txt"]  # the page was not asked for
+
+
+def gzip_bomb(decompressed_mb: int) -> bytes:
+    """``decompressed_mb`` MiB of a repeated robots.txt line, gzip-compressed (about 1000:1), built in
+    1 MiB steps so the test itself never holds the inflated text."""
+    line = b"User-agent: *\nDisallow: /a/\n"
+    step = line * (1024 * 1024 // len(line))
+    zipper = zlib.compressobj(9, zlib.DEFLATED, 31)  # wbits 31: a gzip member
+    parts = [zipper.compress(step) for _ in range(decompressed_mb)]
+    return b"".join(parts) + zipper.flush()
+
+
+def test_a_gzip_bomb_robots_txt_is_refused_without_inflating_it(httpserver):
+    # 128 MiB inflated, about 330 KB on the wire: under the cap as sent, so only counting the inflated
+    # bytes as they are read can refuse it
+    bomb = gzip_bomb(128)
+    assert len(bomb) < 500 * 1024
+    httpserver.expect_request("/robots.txt").respond_with_response(
+        Response(bomb, headers={"Content-Encoding": "gzip", "Content-Type": "text/plain"})
+    )
+    c = client(respect_robots=True)  # the default robots cap, 500 KiB
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match="robots.txt unreadable: response exceeds cap of 512000 bytes"):
+            c.get("src", httpserver.url_for("/page"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # generous: the cap (500 KiB) plus a read's worth; reading it whole would need 128 MiB
+    assert peak < 32 * 1024 * 1024, f"peak {peak} bytes while refusing a robots.txt"
+    with pytest.raises(FetchError, match="robots.txt unreadable"):  # remembered: not fetched again
+        c.get("src", httpserver.url_for("/other"))
+    assert [req.path for req, _ in httpserver.log] == ["/robots.txt"]
+
+
+def test_robots_txt_5xx_disallows_everything(httpserver):
+    httpserver.expect_request("/robots.txt").respond_with_data("down", status=503)
+    with pytest.raises(FetchError, match="disallowed by robots.txt"):
+        client(respect_robots=True, retries=1).get("src", httpserver.url_for("/page"))
+    assert [req.path for req, _ in httpserver.log] == ["/robots.txt", "/robots.txt"]  # retried like a page
 
 
 def test_missing_robots_txt_allows(httpserver):
