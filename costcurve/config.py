@@ -21,6 +21,15 @@ def _path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in {"1", "true", "yes", "0", "false", "no"}:
+        raise ValueError(f"{name} must be true or false, not {value!r}")
+    return value in {"1", "true", "yes"}
+
+
 @dataclass(frozen=True)
 class Settings:
     warehouse: Path
@@ -39,6 +48,10 @@ class Settings:
     fetch_deadline: float
     #: the longest Retry-After (seconds) a source may ask for; longer fails that source with the reason
     retry_after_max: float
+    #: redirects followed per fetch, each to a public address only
+    max_redirects: int
+    #: allow fetching from loopback (127.0.0.0/8, ::1): for tests and a local mirror, never private ranges
+    fetch_allow_loopback: bool
     alert_rules: Path
     alert_webhook_url: str | None
     alert_webhook_secret: str | None = field(default=None, repr=False)
@@ -68,6 +81,8 @@ def load_settings() -> Settings:
         read_timeout=float(os.environ.get("COSTCURVE_READ_TIMEOUT", 60)),
         fetch_deadline=float(os.environ.get("COSTCURVE_FETCH_DEADLINE", 180)),
         retry_after_max=float(os.environ.get("COSTCURVE_RETRY_AFTER_MAX", 60)),
+        max_redirects=int(os.environ.get("COSTCURVE_MAX_REDIRECTS", 5)),
+        fetch_allow_loopback=_flag("COSTCURVE_FETCH_ALLOW_LOOPBACK", False),
         alert_rules=_path("COSTCURVE_ALERT_RULES", PROJECT_ROOT / "alerts" / "rules.yml"),
         alert_webhook_url=os.environ.get("COSTCURVE_ALERT_WEBHOOK_URL") or None,
         alert_webhook_secret=os.environ.get("COSTCURVE_ALERT_WEBHOOK_SECRET") or None,

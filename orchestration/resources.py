@@ -48,6 +48,8 @@ class CostcurveResource(dg.ConfigurableResource):
             read_timeout=s.read_timeout,
             deadline=s.fetch_deadline,
             retry_after_max=s.retry_after_max,
+            max_redirects=s.max_redirects,
+            allow_loopback=s.fetch_allow_loopback,
             max_bytes=s.max_response_bytes,
             robots_max_bytes=s.robots_max_bytes,
         )

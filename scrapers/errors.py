@@ -41,3 +41,8 @@ class RetryAfterTooLongError(FetchError):
     """The server asked us to come back later than the configured cap (``COSTCURVE_RETRY_AFTER_MAX``).
 
     Waiting hours on one source would hold the whole day's run; the source fails now, with the reason."""
+
+
+class ForbiddenAddressError(FetchError):
+    """The URL, or a redirect it led to, resolves to an address that is not public (private, loopback,
+    link-local, reserved). Refused before connecting: a page cannot steer the fetcher into a network."""

@@ -12,6 +12,9 @@ Why each piece:
   disk or memory.
 - robots.txt is read once per host, through the same capped, streamed path as pages (with a smaller cap),
   and respected; a disallowed URL is a ``FetchError``, not a fetch.
+- Redirects are followed here, at most ``max_redirects``, and only to public addresses: every hop's host
+  is resolved and refused unless its address is public (checked by requests-hardened on the IP that is
+  then connected to, so a name that resolves to 10.x or 169.254.x is refused before any traffic).
 - Per-host pacing: SEC allows 10 requests per second; other hosts get a polite default.
 """
 
@@ -23,12 +26,14 @@ import time
 import urllib.robotparser
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
+from requests_hardened.ip_filter import InvalidIPAddress
+from requests_hardened.ip_filter_adapter import IPFilterAdapter
 
-from scrapers.errors import DeadlineExceededError, FetchError, RetryAfterTooLongError
+from scrapers.errors import DeadlineExceededError, FetchError, ForbiddenAddressError, RetryAfterTooLongError
 
 #: seconds between two requests to the same host (SEC's published limit is 10 requests per second)
 HOST_MIN_INTERVAL = {"data.sec.gov": 0.1, "www.sec.gov": 0.1}
@@ -38,6 +43,9 @@ CHUNK = 64 * 1024
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: RFC 9309 2.5 asks crawlers to parse at least 500 KiB of robots.txt; far more is a fault or an attack
 ROBOTS_MAX_BYTES = 500 * 1024
+#: redirects followed per fetch; each hop is checked (address, scheme, robots.txt) like the first URL
+MAX_REDIRECTS = 5
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 #: the longest backoff between two tries when the server gives no Retry-After
 BACKOFF_MAX = 120.0
 
@@ -139,6 +147,8 @@ class HttpClient:
         retries: int = 4,
         backoff_factor: float = 1.0,
         retry_after_max: float = 60,
+        max_redirects: int = MAX_REDIRECTS,
+        allow_loopback: bool = False,
         pacer: HostPacer | None = None,
         respect_robots: bool = True,
     ):
@@ -150,15 +160,18 @@ class HttpClient:
         self.retries = retries
         self.backoff_factor = backoff_factor
         self.retry_after_max = retry_after_max
+        self.max_redirects = max_redirects
         self.pacer = pacer or HostPacer()
         self.respect_robots = respect_robots
         self._robots: dict[str, RobotsRules] = {}
         # Retries live in ``_fetch`` (not urllib3's Retry) so every wait is capped and counted against
-        # the deadline; urllib3 is told not to retry on its own.
+        # the deadline, and redirects in ``_once`` so every hop is checked; the adapters do neither.
+        # IPFilterAdapter (requests-hardened) resolves each host, refuses any address that is not public
+        # (loopback only when ``allow_loopback``, which tests need) and connects to the checked IP.
         self.session = requests.Session()
-        adapter = requests.adapters.HTTPAdapter(max_retries=0)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.session.trust_env = False  # an environment proxy would connect for us, past the address check
+        self.session.mount("http://", IPFilterAdapter(is_https_proto=False, allow_loopback=allow_loopback))
+        self.session.mount("https://", IPFilterAdapter(is_https_proto=True, allow_loopback=allow_loopback))
         self.session.headers.update({"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"})
 
     def get(self, source_id: str, url: str, headers: dict[str, str] | None = None) -> Response:
@@ -168,10 +181,10 @@ class HttpClient:
         deadline = Deadline(self.deadline, source_id, url)
         if self.respect_robots and not self._allowed(source_id, url, deadline):
             raise FetchError(source_id, url, "disallowed by robots.txt (or robots.txt answered 5xx)")
-        return self._fetch(source_id, url, headers, self.max_bytes, deadline)
+        return self._fetch(source_id, url, headers, self.max_bytes, deadline, robots=self.respect_robots)
 
     def _fetch(self, source_id: str, url: str, headers: dict[str, str] | None, cap: int,
-               deadline: Deadline, *, raise_for_status: bool = True) -> Response:
+               deadline: Deadline, *, raise_for_status: bool = True, robots: bool = False) -> Response:
         """One GET with retries: the tries, the waits between them and every body read share ``deadline``.
 
         With ``raise_for_status=False`` an HTTP error status is returned rather than raised (robots.txt
@@ -181,7 +194,7 @@ class HttpClient:
             last = attempt == self.retries
             self.pacer.wait(host)
             try:
-                resp = self._once(source_id, url, headers, cap, deadline)
+                resp = self._once(source_id, url, headers, cap, deadline, robots=robots)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if last:
                     raise FetchError(source_id, url, f"{type(exc).__name__}: {exc}") from exc
@@ -218,22 +231,56 @@ class HttpClient:
         return asked
 
     def _once(self, source_id: str, url: str, headers: dict[str, str] | None, cap: int,
-              deadline: Deadline) -> Response:
-        """One request and its whole body; socket waits never exceed what is left of the deadline."""
-        left = deadline.check("connecting")
-        timeout = (min(self.connect_timeout, left), min(self.read_timeout, left))
-        with self.session.get(url, headers=headers, timeout=timeout, stream=True) as resp:
-            body = self._read_capped(source_id, url, resp, cap, deadline)
-            return Response(
-                url=url,
-                status=resp.status_code,
-                body=body,
-                content_type=resp.headers.get("Content-Type", ""),
-                fetched_at=datetime.now(UTC),
-                etag=resp.headers.get("ETag"),
-                last_modified=resp.headers.get("Last-Modified"),
-                retry_after=resp.headers.get("Retry-After"),
-            )
+              deadline: Deadline, *, robots: bool) -> Response:
+        """One request, its redirects (each hop checked: ``_next_hop``) and the final body; socket waits
+        never exceed what is left of the deadline."""
+        current = url
+        for hops in range(self.max_redirects + 1):
+            left = deadline.check("connecting" if hops == 0 else f"following a redirect to {current}")
+            timeout = (min(self.connect_timeout, left), min(self.read_timeout, left))
+            try:
+                resp = self.session.get(current, headers=headers, timeout=timeout, stream=True,
+                                        allow_redirects=False)
+            except InvalidIPAddress as exc:
+                where = "its address" if current == url else f"a redirect to {current}, whose address,"
+                raise ForbiddenAddressError(
+                    source_id, url, f"refused {where} {exc} is not a public address (COSTCURVE_FETCH_ALLOW_LOOPBACK "
+                    "allows loopback only)"
+                ) from exc
+            with resp:
+                location = resp.headers.get("Location")
+                if resp.status_code in REDIRECT_STATUSES and location:
+                    if hops == self.max_redirects:
+                        raise FetchError(source_id, url, f"more than {self.max_redirects} redirects (last: {current})")
+                    current, headers = self._next_hop(source_id, url, current, location, headers, deadline, robots)
+                    continue
+                return Response(
+                    url=url,
+                    status=resp.status_code,
+                    body=self._read_capped(source_id, url, resp, cap, deadline),
+                    content_type=resp.headers.get("Content-Type", ""),
+                    fetched_at=datetime.now(UTC),
+                    etag=resp.headers.get("ETag"),
+                    last_modified=resp.headers.get("Last-Modified"),
+                    retry_after=resp.headers.get("Retry-After"),
+                )
+        raise AssertionError("unreachable: the last hop returns or raises")
+
+    def _next_hop(self, source_id: str, url: str, current: str, location: str, headers: dict[str, str] | None,
+                  deadline: Deadline, robots: bool) -> tuple[str, dict[str, str] | None]:
+        """Where a redirect goes, and with which headers. The address is checked when it is connected to;
+        here: http(s) only, robots.txt of the new host, and the caller's headers (an API key, conditional
+        headers) kept only on the same origin."""
+        target = urljoin(current, location)
+        parts, before = urlsplit(target), urlsplit(current)
+        if parts.scheme not in {"http", "https"}:
+            raise FetchError(source_id, url, f"redirect to {target!r}: only http and https are followed")
+        if robots and not self._allowed(source_id, target, deadline):
+            raise FetchError(source_id, url, f"redirect to {target} is disallowed by its robots.txt")
+        same_origin = (parts.scheme, parts.netloc) == (before.scheme, before.netloc)
+        if parts.netloc != before.netloc:
+            self.pacer.wait(parts.netloc)  # another host: its own politeness interval
+        return target, headers if same_origin else None
 
     def _read_capped(self, source_id: str, url: str, resp: requests.Response, cap: int,
                      deadline: Deadline) -> bytes:

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import time
 import tracemalloc
 import zlib
 
 import pytest
+from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from scrapers.errors import DeadlineExceededError, FetchError, RetryAfterTooLongError
+from scrapers.errors import DeadlineExceededError, FetchError, ForbiddenAddressError, RetryAfterTooLongError
 from scrapers.http import HostPacer, HttpClient, retry_after_seconds
 
 UA = "costcurve-test/1.0 (test@example.com)"
 
 
 def client(**kwargs) -> HttpClient:
-    defaults = dict(retries=2, backoff_factor=0.01, pacer=HostPacer(default=0.0), respect_robots=False)
+    # allow_loopback: every test server is on loopback, which a production client refuses
+    defaults = dict(retries=2, backoff_factor=0.01, pacer=HostPacer(default=0.0), respect_robots=False,
+                    allow_loopback=True)
     defaults.update(kwargs)
     return HttpClient(UA, **defaults)
 
@@ -215,3 +220,124 @@ def test_pacer_spaces_requests_to_one_host():
     pacer.wait("a")
     pacer.wait("b")  # another host is not held back
     assert time.monotonic() - started >= 0.19
+
+
+# Redirects. No test sends traffic beyond loopback: ``loopback_only`` fails any other connect, so a
+# refused address is shown refused by resolution alone.
+
+
+@pytest.fixture
+def loopback_only(monkeypatch):
+    """Records (and blocks) any connect to an address that is not loopback."""
+    attempts: list = []
+    real_connect = socket.socket.connect
+
+    def guarded(sock, address):
+        if isinstance(address, tuple) and not ipaddress.ip_address(address[0].split("%")[0]).is_loopback:
+            attempts.append(address)
+            raise OSError(f"test guard: no traffic beyond loopback ({address})")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    return attempts
+
+
+@pytest.fixture
+def other_server():
+    """A second server on loopback: another port, so another origin."""
+    server = HTTPServer()
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+def test_a_redirect_to_another_loopback_port_is_followed_when_loopback_is_allowed(httpserver, other_server,
+                                                                                    loopback_only):
+    httpserver.expect_request("/start").respond_with_data("", status=302,
+                                                           headers={"Location": other_server.url_for("/landing")})
+    other_server.expect_request("/landing").respond_with_data("landed")
+    resp = client(allow_loopback=True).get("src", httpserver.url_for("/start"))
+    assert resp.body == b"landed"
+    assert resp.url == httpserver.url_for("/start")  # provenance keeps the URL the source asked for
+    assert len(httpserver.log) == 1 and len(other_server.log) == 1
+    assert loopback_only == []
+
+
+def test_loopback_is_refused_unless_allowed(httpserver, other_server, loopback_only):
+    httpserver.expect_request("/start").respond_with_data("", status=302,
+                                                           headers={"Location": other_server.url_for("/landing")})
+    other_server.expect_request("/landing").respond_with_data("landed")
+    url = httpserver.url_for("/start")
+    with pytest.raises(ForbiddenAddressError) as info:
+        client(allow_loopback=False).get("my_source", url)
+    assert info.value.source_id == "my_source" and info.value.url == url
+    assert "not a public address" in str(info.value)
+    assert httpserver.log == [] and other_server.log == []  # refused before the first byte was sent
+
+
+@pytest.mark.parametrize(
+    "target, address",
+    [
+        ("http://10.0.0.5/admin", "10.0.0.5"),  # private (RFC 1918)
+        ("http://192.168.1.1/", "192.168.1.1"),  # private (RFC 1918)
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254"),  # link-local: cloud metadata
+        ("http://100.64.0.1/", "100.64.0.1"),  # carrier-grade NAT
+        ("http://[fd00::1]/", "fd00::1"),  # IPv6 unique local
+        ("http://[fe80::1]/", "fe80::1"),  # IPv6 link-local
+        ("http://0.0.0.0:8080/", "0.0.0.0"),  # "this host"
+    ],
+)
+def test_a_redirect_to_a_non_public_address_is_refused_before_connecting(httpserver, loopback_only, target,
+                                                                          address):
+    httpserver.expect_request("/start").respond_with_data("", status=302, headers={"Location": target})
+    url = httpserver.url_for("/start")
+    with pytest.raises(ForbiddenAddressError) as info:
+        client(allow_loopback=True, retries=2).get("my_source", url)
+    assert f"redirect to {target}" in str(info.value) and address in str(info.value)
+    assert info.value.url == url
+    assert loopback_only == []  # resolution alone refused it
+    assert len(httpserver.log) == 1  # a refusal is not retried
+
+
+def test_a_name_is_checked_by_the_address_it_resolves_to(httpserver, loopback_only, monkeypatch):
+    """A public-looking name that resolves to the metadata address is refused: the IP is checked, not
+    the name (and it is that checked IP that would be connected to)."""
+    real_getaddrinfo = socket.getaddrinfo
+
+    def fake_dns(host, *args, **kwargs):
+        if host == "prices.example.com":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("169.254.169.254", 80))]
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_dns)
+    httpserver.expect_request("/start").respond_with_data(
+        "", status=301, headers={"Location": "http://prices.example.com/pricing"}
+    )
+    with pytest.raises(ForbiddenAddressError, match="169.254.169.254 is not a public address"):
+        client(allow_loopback=True).get("src", httpserver.url_for("/start"))
+    assert loopback_only == []
+
+
+def test_a_redirect_loop_stops_at_the_limit(httpserver):
+    httpserver.expect_request("/loop").respond_with_data("", status=302, headers={"Location": "/loop"})
+    with pytest.raises(FetchError, match="more than 3 redirects"):
+        client(max_redirects=3).get("src", httpserver.url_for("/loop"))
+    assert len(httpserver.log) == 4  # the first request and 3 redirects followed
+
+
+def test_a_redirect_to_another_scheme_is_refused(httpserver):
+    httpserver.expect_request("/start").respond_with_data("", status=302, headers={"Location": "file:///etc/passwd"})
+    with pytest.raises(FetchError, match="only http and https are followed"):
+        client().get("src", httpserver.url_for("/start"))
+
+
+def test_caller_headers_do_not_follow_a_redirect_to_another_origin(httpserver, other_server):
+    httpserver.expect_request("/start").respond_with_data("", status=302,
+                                                           headers={"Location": other_server.url_for("/landing")})
+    other_server.expect_request("/landing").respond_with_data("landed")
+    client().get("src", httpserver.url_for("/start"), headers={"Authorization": "Bearer not-a-real-key"})
+    first, _ = httpserver.log[0]
+    landed, _ = other_server.log[0]
+    assert first.headers.get("Authorization") == "Bearer not-a-real-key"
+    assert "Authorization" not in landed.headers  # an API key is for the host it was meant for
