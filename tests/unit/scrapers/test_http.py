@@ -121,6 +121,25 @@ def test_a_dripping_server_fails_at_the_deadline(httpserver):
     assert info.value.source_id == "my_source" and info.value.url == url
 
 
+def test_a_stalled_server_times_out_and_is_retried_within_the_deadline(httpserver):
+    def stall(request):
+        time.sleep(2)  # no byte at all for 2 s, past the 0.5 s read timeout
+        return Response("late")
+
+    httpserver.expect_request("/stall").respond_with_handler(stall)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="ReadTimeout"):
+        client(read_timeout=0.5, retries=1, deadline=30).get("src", httpserver.url_for("/stall"))
+    assert time.monotonic() - started < 25  # generous; two 0.5 s waits and the server's own 2 s stalls
+    # the server logs a request when its handler returns: wait (bounded) for both stalls to end, so
+    # they are counted here and do not spill into the next test
+    for _ in range(100):
+        if len(httpserver.log) >= 2:
+            break
+        time.sleep(0.1)
+    assert len(httpserver.log) == 2  # the first try and one retry
+
+
 def test_gives_up_after_retries_with_named_error(httpserver):
     httpserver.expect_request("/down").respond_with_data("x", status=500)
     url = httpserver.url_for("/down")
