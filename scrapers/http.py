@@ -242,10 +242,10 @@ class HttpClient:
                 resp = self.session.get(current, headers=headers, timeout=timeout, stream=True,
                                         allow_redirects=False)
             except InvalidIPAddress as exc:
-                where = "its address" if current == url else f"a redirect to {current}, whose address,"
+                subject = current if hops == 0 else f"a redirect to {current}"
                 raise ForbiddenAddressError(
-                    source_id, url, f"refused {where} {exc} is not a public address (COSTCURVE_FETCH_ALLOW_LOOPBACK "
-                    "allows loopback only)"
+                    source_id, url, f"refused {subject}: {exc} is not a public address (private, loopback, "
+                    "link-local or reserved; COSTCURVE_FETCH_ALLOW_LOOPBACK admits loopback only)",
                 ) from exc
             with resp:
                 location = resp.headers.get("Location")
