@@ -21,6 +21,15 @@ def _path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in {"1", "true", "yes", "0", "false", "no"}:
+        raise ValueError(f"{name} must be true or false, not {value!r}")
+    return value in {"1", "true", "yes"}
+
+
 @dataclass(frozen=True)
 class Settings:
     warehouse: Path
@@ -31,8 +40,18 @@ class Settings:
     mode: str
     user_agent: str
     max_response_bytes: int
+    #: robots.txt's own cap (bytes after decompression); over it, the host's pages are refused
+    robots_max_bytes: int
     connect_timeout: float
     read_timeout: float
+    #: wall-clock seconds for one whole fetch: its retries, their waits, redirects and the body
+    fetch_deadline: float
+    #: the longest Retry-After (seconds) a source may ask for; longer fails that source with the reason
+    retry_after_max: float
+    #: redirects followed per fetch, each to a public address only
+    max_redirects: int
+    #: allow fetching from loopback (127.0.0.0/8, ::1): for tests and a local mirror, never private ranges
+    fetch_allow_loopback: bool
     alert_rules: Path
     alert_webhook_url: str | None
     alert_webhook_secret: str | None = field(default=None, repr=False)
@@ -57,8 +76,13 @@ def load_settings() -> Settings:
         mode=mode,
         user_agent=os.environ.get("COSTCURVE_USER_AGENT", DEFAULT_USER_AGENT),
         max_response_bytes=int(os.environ.get("COSTCURVE_MAX_RESPONSE_BYTES", 20 * 1024 * 1024)),
+        robots_max_bytes=int(os.environ.get("COSTCURVE_ROBOTS_MAX_BYTES", 500 * 1024)),
         connect_timeout=float(os.environ.get("COSTCURVE_CONNECT_TIMEOUT", 10)),
         read_timeout=float(os.environ.get("COSTCURVE_READ_TIMEOUT", 60)),
+        fetch_deadline=float(os.environ.get("COSTCURVE_FETCH_DEADLINE", 180)),
+        retry_after_max=float(os.environ.get("COSTCURVE_RETRY_AFTER_MAX", 60)),
+        max_redirects=int(os.environ.get("COSTCURVE_MAX_REDIRECTS", 5)),
+        fetch_allow_loopback=_flag("COSTCURVE_FETCH_ALLOW_LOOPBACK", False),
         alert_rules=_path("COSTCURVE_ALERT_RULES", PROJECT_ROOT / "alerts" / "rules.yml"),
         alert_webhook_url=os.environ.get("COSTCURVE_ALERT_WEBHOOK_URL") or None,
         alert_webhook_secret=os.environ.get("COSTCURVE_ALERT_WEBHOOK_SECRET") or None,

@@ -46,7 +46,12 @@ class CostcurveResource(dg.ConfigurableResource):
             s.user_agent,
             connect_timeout=s.connect_timeout,
             read_timeout=s.read_timeout,
+            deadline=s.fetch_deadline,
+            retry_after_max=s.retry_after_max,
+            max_redirects=s.max_redirects,
+            allow_loopback=s.fetch_allow_loopback,
             max_bytes=s.max_response_bytes,
+            robots_max_bytes=s.robots_max_bytes,
         )
         return collect(source, day, archive, client=client)
 

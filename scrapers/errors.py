@@ -21,8 +21,28 @@ class LayoutDriftError(ScraperError):
 
 
 class FetchError(ScraperError):
-    """The source could not be fetched after retries (network fault, HTTP error, size cap, robots)."""
+    """The source could not be fetched after retries (network fault, HTTP error, size cap, robots).
+
+    Its subclasses below name the limits a fetch can hit; each is still a ``FetchError``."""
 
 
 class CaptureMissingError(ScraperError):
     """Replay mode found no stored capture for this source and day."""
+
+
+class DeadlineExceededError(FetchError):
+    """The whole fetch (retries, waits, redirects and body) ran past its wall-clock deadline.
+
+    Connect and read timeouts bound each socket wait; only a deadline bounds a server that drips a
+    byte a second, or a retry schedule that would outlast the run."""
+
+
+class RetryAfterTooLongError(FetchError):
+    """The server asked us to come back later than the configured cap (``COSTCURVE_RETRY_AFTER_MAX``).
+
+    Waiting hours on one source would hold the whole day's run; the source fails now, with the reason."""
+
+
+class ForbiddenAddressError(FetchError):
+    """The URL, or a redirect it led to, resolves to an address that is not public (private, loopback,
+    link-local, reserved). Refused before connecting: a page cannot steer the fetcher into a network."""

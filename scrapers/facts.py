@@ -25,9 +25,18 @@ from typing import Any
 
 from scrapers.errors import LayoutDriftError
 from scrapers.records import ALL_CONTEXT, CaptureMeta, Exclusion, ParseResult, PriceFact
-from scrapers.units import Price, UnknownUnitError, parse_price
+from scrapers.units import Price, UnknownUnitError, parse_price, tokens_per_unit
 
 __all__ = ["FactCollector", "PriceKey", "norm_header"]
+
+#: a statement of the unit prices are in: "per 1M tokens", "$ / 1K tokens", "per 1 million tokens", "per 1B
+#: tokens". The quantity is loose on purpose: ``units.tokens_per_unit`` decides whether it is known.
+_UNIT_STATEMENT_RE = re.compile(r"(?:\bper\b|/)\s*((?:\d[\d,.]*\s*)?(?:[^\W\d_]+?\s*){0,2}?)(?:tokens?|tok)\b", re.IGNORECASE)
+
+#: what makes a unit statement name a quantity of tokens: a number or a multiplier, known ("1M", "million")
+#: or not ("1B", "billion"). Not "input/output tokens", and not "priced per token" (prose about billing,
+#: not the unit of a table: Fireworks says it above its per-1M tables)
+_QUANTITY_RE = re.compile(r"^(?:\d|(?:k|m|b|bn|t|thousand|million|billion|trillion|one|a)\b)", re.IGNORECASE)
 
 #: (provider_id, model_id, token_type, service_tier, context_band, modality, currency, valid_from)
 PriceKey = tuple[str, str, str, str, str, str, str, date | None]
@@ -94,6 +103,24 @@ class FactCollector:
             return parse_price(text, default_unit=default_unit, default_currency=default_currency)
         except UnknownUnitError as exc:
             raise self.drift(f"{where}: {exc}") from exc
+
+    def check_stated_units(self, text: str, *, expected: str, where: str) -> None:
+        """A parser that reads bare amounts as ``expected`` (``"1M tokens"``) because the page says so checks
+        what the page says here: every unit statement in ``text`` (section prose, headers) must be a unit
+        ``units`` knows, and the one assumed. Otherwise drift: a page that moves to "per 1B tokens" would
+        else be read 1000 times too dear, or a price quietly left out."""
+        want = tokens_per_unit(expected)
+        for match in _UNIT_STATEMENT_RE.finditer(text):
+            quantity = match[1].strip()
+            if not _QUANTITY_RE.match(quantity):
+                continue  # "input/output tokens": words about tokens, no unit
+            try:
+                quantity = re.sub(r"^(?:one|a)\s+", "1 ", quantity, flags=re.IGNORECASE)  # "one million"
+                stated = tokens_per_unit(f"{quantity} tokens")
+            except UnknownUnitError as exc:
+                raise self.drift(f"{where} states prices {match[0].strip()!r}: {exc}") from exc
+            if stated != want:
+                raise self.drift(f"{where} states prices {match[0].strip()!r}, but its amounts are read per {expected}")
 
     # -- records ------------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ import re
 from decimal import Context, Decimal, Inexact, InvalidOperation
 from typing import NamedTuple
 
-__all__ = ["Price", "UnknownUnitError", "is_no_price", "parse_per_token", "parse_price"]
+__all__ = ["Price", "UnknownUnitError", "is_no_price", "parse_per_token", "parse_price", "tokens_per_unit"]
 
 #: Enough digits for any published price; ``Inexact`` is trapped so a rounding conversion raises.
 _EXACT = Context(prec=60, traps=[Inexact, InvalidOperation])
@@ -102,6 +102,15 @@ def parse_per_token(value: str, *, currency: str = "USD") -> Price:
     if amount < 0:
         raise UnknownUnitError(f"negative per-token price {value!r} (a sentinel, not a price)")
     return Price(_per_mtok(amount, Decimal(1)), currency, f"{currency}/token")
+
+
+def tokens_per_unit(unit_text: str) -> Decimal:
+    """How many tokens a unit as written means: ``"1M tokens"`` -> 1000000, ``"/ 1K tokens"`` -> 1000.
+
+    For parsers that read bare amounts in a unit stated elsewhere (section prose, a header): they check
+    the statement with this. A unit this module does not know (``"1B tokens"``) raises ``UnknownUnitError``.
+    """
+    return _tokens_per_unit(unit_text, unit_text)
 
 
 def _normalise(text: str) -> str:

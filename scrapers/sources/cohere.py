@@ -11,7 +11,9 @@ Choices:
 
 * Both shapes are read: sentences of the form "<model> ... $X/1M tokens for input and $Y/1M tokens for
   output" (the subject is the text before "pricing is" / "is charged at" / "are charged at"), and tables
-  whose first column is Model with Input / Output / Price columns. An unknown column header is drift.
+  whose first column is Model with Input / Output / Price columns. An unknown column header is drift, and
+  so is a token price in a unit ``units.py`` does not know, in a table or anywhere in the prose ("$2/1B
+  tokens"), whether or not its sentence has the shape above.
 * "(8B and 32B)" after a model family expands to one model per size.
 * Embed and Rerank: a per-token price ("$0.12 / 1M tokens") is kept as ``input`` (an embedding has no
   output tokens); a price per search, per image or per 1K searches is an ``Exclusion``. "Contact sales" /
@@ -53,7 +55,11 @@ COLUMNS: dict[str, str] = {
     "context": "ignore", "context window": "ignore", "description": "ignore", "use case": "ignore",
 }
 
-_AMOUNT = r"\$\s?\d[\d,]*(?:\.\d+)?\s*/\s*(?:1M|1K|M|K|million)\s*tokens"
+#: a dollar amount per some quantity of tokens. The quantity is deliberately loose ("/1M", "per 1B",
+#: "/ 100 million"): units.parse_price decides whether it knows it, so an unknown one is drift, never a
+#: sentence that silently fails to match (a "per 1B tokens" sentence once dropped its model unnoticed).
+_AMOUNT = r"\$\s?\d[\d,]*(?:\.\d+)?\s*(?:/|\bper\b)[^$/\n]{0,30}?\btokens"
+_PROSE_PRICE_RE = re.compile(_AMOUNT, re.IGNORECASE)
 _SENTENCE_RE = re.compile(
     rf"(?P<subject>[^.?!\n]*?)\s+(?:pricing is|(?:is|are) (?:charged|priced) at|costs?)\s+"
     rf"(?P<a>{_AMOUNT})\s+for\s+(?P<a_kind>input|output)(?:\s+tokens)?\s+and\s+"
@@ -92,6 +98,8 @@ class _Parser:
         for i, line in enumerate(lines):
             for match in _SENTENCE_RE.finditer(line):
                 self.read_sentence(match)
+            if not line.lstrip().startswith("|"):
+                self.check_prose_units(line, i + 1)
             if _CONTACT_RE.search(line):
                 product = next((p for p in reversed(lines[max(0, i - 4):i]) if re.search(r"[A-Za-z]", p) and len(p) < 40),
                                "enterprise products")
@@ -99,6 +107,12 @@ class _Parser:
         if not self.collect.facts:
             raise self.drift("no model token prices found (no price sentences and no Model price table)")
         return self.collect.result()
+
+    def check_prose_units(self, line: str, number: int) -> None:
+        """Every token price in the prose must be in a unit ``units`` knows, even one in a sentence this
+        parser does not read: an unknown unit is drift, not a price quietly left out."""
+        for match in _PROSE_PRICE_RE.finditer(line):
+            self.collect.parse_price(match[0], where=f"prose price {match[0]!r} (line {number})")
 
     def read_sentence(self, match: re.Match) -> None:
         subject = re.sub(r"^(?:the\s+)?", "", match["subject"].strip(" -*:"), flags=re.I)

@@ -75,11 +75,18 @@ def price_label(label: str) -> tuple[str, str] | None:
     """``"1M INPUT TOKENS (CACHE HIT)"`` -> ``("cache_read", "1M tokens")``; None if not a price label.
 
     A price label states a token quantity (``1M ... TOKENS``, ``百万tokens``). One with words this parser
-    does not know (``1M REASONING TOKENS``, ``DISCOUNT``) raises ``ValueError``.
+    does not know (``1M REASONING TOKENS``, ``DISCOUNT``), or a unit it does not know (``1B INPUT TOKENS``),
+    raises ``ValueError``.
     """
     text = _norm(label)
     unit_match = _UNIT_RE.search(text)
-    if unit_match is None or not re.search(r"tokens?", text):
+    if not re.search(r"tokens?", text):
+        return None
+    if unit_match is None:
+        # a quantity of tokens in a unit this parser does not know ("1B INPUT TOKENS", "十亿tokens") is a
+        # price row all the same: drift, not a row quietly skipped
+        if re.search(r"\d[\d,.]*\s*[a-z]+\b|billion|亿", text):
+            raise ValueError(f"unknown unit in price row {label!r}")
         return None
     if re.search(r"缓存未命中|cache miss", text):
         token_type = "input"

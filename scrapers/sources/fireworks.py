@@ -161,6 +161,10 @@ class _Parser:
             if spec is None:
                 raise self.drift(f"unknown column {header!r} in the table at line {table.line}")
             columns.append(spec)
+        # bare amounts are read per 1M tokens, as the page states; a table or its prose saying otherwise
+        # ("Price (per 1B tokens)", whose parenthesis _norm drops) is drift, not a 1000x misreading
+        self.collect.check_stated_units("\n".join((table.preceding_text, *table.headers)), expected=DEFAULT_UNIT,
+                                        where=f"the table at line {table.line}")
         buckets = 0
         for row in table.rows:
             if not row or not any(row):

@@ -82,7 +82,6 @@ _LENGTH_WORDS_RE = re.compile(r"\b(short|long)[\s-]*context\b", re.IGNORECASE)
 _THRESHOLD_RE = re.compile(
     r"(?:>|≥|>=|over|above|exceeds?|exceeding|more than)\s*(\d+(?:\.\d+)?)\s*([km])\b", re.IGNORECASE
 )
-_UNIT_PROSE_RE = re.compile(r"\bper\s+(\d+\s*[km]?|1 million|one million|million)\s+tokens\b", re.IGNORECASE)
 _NOISE_RE = re.compile(r"\b(?:context(?:\s+length|\s+window)?|tokens|prompts?|price|per 1m)\b|[():,]", re.IGNORECASE)
 
 
@@ -128,10 +127,10 @@ class _Parser:
     # -- tables -------------------------------------------------------------------------------------
 
     def check_unit(self, table: Table) -> None:
-        """Cells are bare amounts; the section prose says per what ("Prices per 1M tokens.")."""
-        for match in _UNIT_PROSE_RE.finditer(table.preceding_text):
-            if match.group(1).lower() not in ("1m", "1 million", "million", "one million"):
-                raise self.drift(f"section {' > '.join(table.heading_path)!r} states prices {match.group(0)!r}")
+        """Cells are bare amounts; the section prose says per what ("Prices per 1M tokens."). Any other
+        unit stated there, known or not, is drift."""
+        self.collect.check_stated_units(table.preceding_text, expected="1M tokens",
+                                        where=f"section {' > '.join(table.heading_path)!r}")
 
     def tier_of(self, table: Table, *, alone: bool) -> str:
         """The tab a table sits in: its container, the label line above it, or a tier heading."""

@@ -88,7 +88,11 @@ class _Parser:
             roles = self.roles(table)
             if roles is None:
                 continue
-            price_tables += any(r in TOKEN_ROLES for r, _ in roles)
+            if any(r in TOKEN_ROLES for r, _ in roles):
+                price_tables += 1
+                # bare amounts are read per 1M tokens, as xAI states; any other unit stated is drift
+                self.collect.check_stated_units("\n".join((table.preceding_text, *table.headers)),
+                                                expected=DEFAULT_UNIT, where=f"the price table at line {table.line}")
             self.read(table, roles)
         if not price_tables:
             raise self.drift("no price table found (no table with a Model column and token prices)")

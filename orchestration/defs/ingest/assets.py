@@ -29,6 +29,8 @@ def ingest_asset(source: Source) -> dg.AssetsDefinition:
         if skipped:
             context.log.warning(f"{source.source_id} {day}: {skipped}")
             return dg.MaterializeResult(metadata={"status": skipped})
+        # fetch first, writer second: retries and Retry-After waits never hold the DuckDB lock (the
+        # pool slot they do hold is bounded by the fetch deadline; README "Fetching")
         collected = costcurve.collect(source, day)
         with costcurve.warehouse_writer() as con:
             counts = _load(con, source, day, collected, costcurve)

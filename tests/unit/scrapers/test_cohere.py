@@ -85,3 +85,39 @@ def test_page_without_prices_is_drift(parse):
     assert "[cohere]" in str(info.value)
 
 
+
+
+# An unknown unit is drift in the prose as in the tables. Before, a sentence "per 1B tokens" did not match
+# the sentence pattern and its model silently went missing (12 facts instead of 14, loaded as complete).
+@pytest.mark.parametrize("old, new", [
+    # the FAQ sentence the parser reads, with its unit changed
+    ("Command R+ 08-2024 pricing is $2.50/1M tokens for input and $10.00/1M tokens for output",
+     "Command R+ 08-2024 pricing is $2.50/1B tokens for input and $10.00/1B tokens for output"),
+    # the same price in words
+    ("Command-light pricing is $0.30/1M tokens for input",
+     "Command-light pricing is $0.30 per 1 billion tokens for input"),
+])
+def test_an_unknown_unit_in_the_real_prose_is_drift(samples_dir, parse, old, new):
+    page = (samples_dir / CAPTURE).read_text()
+    assert old in page
+    with pytest.raises(LayoutDriftError, match="unknown unit") as info:
+        parse(page.replace(old, new, 1).encode())
+    assert info.value.source_id == "cohere" and info.value.url == cohere.URL
+
+
+def test_an_unknown_unit_in_a_sentence_the_parser_does_not_read_is_drift_too(samples_dir, parse):
+    page = (samples_dir / CAPTURE).read_text()
+    extra = "\nEmbed v5 is billed at $0.10 per 1B tokens, with volume discounts.\n"
+    with pytest.raises(LayoutDriftError, match=r"prose price '\$0.10 per 1B tokens'.*unknown unit"):
+        parse((page + extra).encode())
+    # the same sentence in a unit the parser knows is not a price it reads: still 14 facts, as before
+    known = parse((page + extra.replace("1B", "1M")).encode())
+    assert len(known.prices) == 14
+
+
+def test_an_unknown_unit_in_a_table_is_drift(parse, tables):
+    broken = tables.decode().replace("$2.50 / 1M tokens", "$2.50 / 1B tokens", 1)
+    assert broken != tables.decode()
+    with pytest.raises(LayoutDriftError, match="unknown unit") as info:
+        parse(broken.encode())
+    assert info.value.source_id == "cohere"

@@ -32,7 +32,8 @@ def source(url: str) -> Source:
 
 
 def client() -> HttpClient:
-    return HttpClient("costcurve-test", retries=0, pacer=HostPacer(default=0.0), respect_robots=False)
+    return HttpClient("costcurve-test", retries=0, pacer=HostPacer(default=0.0), respect_robots=False,
+                      allow_loopback=True)  # the test server is on loopback
 
 
 def test_unchanged_page_costs_a_304_and_no_parse(httpserver, tmp_path):

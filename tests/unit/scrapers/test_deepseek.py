@@ -168,6 +168,17 @@ def test_price_labels() -> None:
         deepseek.price_label("1M REASONING TOKENS")
     with pytest.raises(ValueError, match="unknown words"):
         deepseek.price_label("1M INPUT TOKENS (OFF-PEAK)")
+    with pytest.raises(ValueError, match="unknown unit"):
+        deepseek.price_label("1B INPUT TOKENS")  # before: None, "not a price row", and the row was skipped
+
+
+def test_a_price_row_in_an_unknown_unit_is_drift(parse, sample) -> None:
+    # the real page with its output row restated per 1B tokens: before, the row was not recognised as a
+    # price row at all and the output prices silently went missing
+    assert b"1M OUTPUT TOKENS|" in sample
+    with pytest.raises(LayoutDriftError, match="unknown unit in price row '1B OUTPUT TOKENS'") as info:
+        parse(sample.replace(b"1M OUTPUT TOKENS|", b"1B OUTPUT TOKENS|", 1))
+    assert info.value.source_id == "deepseek" and info.value.url == deepseek.URL
 
 
 # -- layout drift -----------------------------------------------------------------------------------

@@ -165,3 +165,24 @@ def test_result_adds_other_records(collector):
 ])
 def test_norm_header(header, expected):
     assert norm_header(header) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Prices per 1M tokens.", "Prices below are per 1 million tokens", "per one million tokens",
+    "| Model | $ / MTok |", "Price per 1M input tokens",
+    "input/output tokens", "Serverless inference is priced per token.",  # words about tokens, no unit
+])
+def test_stated_units_that_agree_or_state_none_pass(collector, text):
+    collector().check_stated_units(text, expected="1M tokens", where="the table")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("Prices per 1B tokens.", "unknown unit '1B tokens'"),
+    ("priced per billion tokens", "unknown unit 'billion tokens'"),
+    ("Prices per 1K tokens.", "but its amounts are read per 1M tokens"),
+    ("| Model | Price ($ / 1,000 tokens) |", "but its amounts are read per 1M tokens"),
+])
+def test_stated_units_that_differ_or_are_unknown_are_drift(collector, text, message):
+    with pytest.raises(LayoutDriftError, match=message) as info:
+        collector().check_stated_units(text, expected="1M tokens", where="the table")
+    assert info.value.source_id == "example" and info.value.url == URL

@@ -232,3 +232,13 @@ def test_binary_body_is_drift(parse) -> None:
     assert_drift(parse, b"\xff\xfe\x00binary", "not UTF-8")
 
 
+
+
+def test_the_real_excerpt_stating_another_unit_is_drift(parse, excerpt):
+    # "Prices below are per 1 million tokens": the bare amounts are read so; a page that says billion is
+    # drift, not prices 1000 times too dear
+    stated = b"Prices below are per 1 million tokens"
+    assert stated in excerpt
+    with pytest.raises(LayoutDriftError, match="per 1 billion tokens.*unknown unit") as info:
+        parse(excerpt.replace(stated, b"Prices below are per 1 billion tokens"))
+    assert info.value.source_id == "fireworks"

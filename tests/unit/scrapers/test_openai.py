@@ -267,6 +267,15 @@ def test_prose_stating_another_unit_is_drift(parse, sample) -> None:
     assert_drift(parse, body, "Text tokens'", "per 1K tokens")
 
 
+@pytest.mark.parametrize("stated", [b"Prices per 1B tokens.", b"Prices per billion tokens."])
+def test_prose_stating_a_unit_the_parser_does_not_know_is_drift(parse, sample, stated) -> None:
+    # before: the unit check only recognised digits with k/m, so "1B" passed and every bare amount would
+    # have been read per 1M tokens, 1000 times too dear
+    body = sample.replace(b"Prices per 1M tokens.", stated, 1)
+    assert body != sample
+    assert_drift(parse, body, "Text tokens'", "unknown unit")
+
+
 def test_missing_tier_label_is_drift(parse, sample) -> None:
     body = sample.replace(b"\nFlex\n", b"\n\n", 1)
     assert_drift(parse, body, "cannot tell the service tier")

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from scrapers.units import Price, UnknownUnitError, is_no_price, parse_per_token, parse_price
+from scrapers.units import Price, UnknownUnitError, is_no_price, parse_per_token, parse_price, tokens_per_unit
 
 
 @pytest.mark.parametrize(
@@ -136,3 +136,11 @@ def test_no_price_cells(text: str) -> None:
 
 def test_a_price_is_not_a_no_price_cell() -> None:
     assert not is_no_price("$0 / MTok")
+
+
+def test_tokens_per_unit_reads_a_stated_unit():
+    assert tokens_per_unit("1M tokens") == 1_000_000
+    assert tokens_per_unit("/ 1K tokens") == 1_000
+    assert tokens_per_unit("per 1 million tokens") == 1_000_000
+    with pytest.raises(UnknownUnitError, match="unknown unit"):
+        tokens_per_unit("1B tokens")  # billions are not a unit this module knows: drift, never a guess

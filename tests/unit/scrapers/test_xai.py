@@ -105,3 +105,14 @@ def test_page_without_tables_is_drift_not_empty(parse):
         parse(b"# Pricing\n\nSee the console for prices.\n")
 
 
+
+
+@pytest.mark.parametrize("stated", ["Prices per 1B tokens", "Prices per 1K tokens"])
+def test_a_price_table_stated_in_another_unit_is_drift(parse, pricing, stated):
+    # bare amounts are read per 1M tokens because the page says so; before, any other statement was
+    # ignored and the amounts read per 1M all the same
+    text = pricing.decode()
+    assert "Prices per 1M tokens" in text
+    with pytest.raises(LayoutDriftError, match=stated.removeprefix("Prices ")) as info:
+        parse(text.replace("Prices per 1M tokens", stated).encode())
+    assert info.value.source_id == "xai" and info.value.url == xai.URL
