@@ -8,7 +8,7 @@
 --   when a better model is released; it ends var('capability_index_stale_days') (180) after the index's
 --   latest as_of, since an index that stopped updating misses the models released after it.
 -- From the name, for a model no index tiers on a day: a parameter count stated in the name of at most
---   var('capability_small_max_params_b') (20) billion is small at every date (tier_basis `name_size`).
+--   var('capability_small_max_params_b') (4) billion is small at every date (tier_basis `name_size`).
 -- A model with neither has no row: capability_tier unknown, never guessed.
 {%- set indices = var('capability_tier_indices') %}
 with scores as (
@@ -78,12 +78,13 @@ model_days as (
 
     union all
 
+    -- the release day itself: best_so_far has a row for every release date of the index
     select
         indexed.index_precedence, indexed.model_id, indexed.source_id, indexed.benchmark,
-        indexed.benchmark_version, indexed.score, indexed.release_date,
-        (select max(best.best_score) from best_so_far as best
-         where best.index_precedence = indexed.index_precedence and best.day <= indexed.release_date)
+        indexed.benchmark_version, indexed.score, indexed.release_date, at_release.best_score
     from indexed
+    inner join best_so_far as at_release
+        on at_release.index_precedence = indexed.index_precedence and at_release.day = indexed.release_date
 
 ),
 
