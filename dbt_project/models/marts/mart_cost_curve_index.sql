@@ -1,6 +1,6 @@
 -- The cost curve: a daily chained price index per group (all, open_weight, frontier_closed, frontier_open;
--- int_price_index_series) and measure
--- (blended 3:1, input, output), 100 on var('cost_curve_base_date') (2024-04-01).
+-- int_price_index_series) and measure (blended 3:1, input, output), 100 on var('cost_curve_base_date')
+-- (2024-04-01), or on the group's first day when its first price comes later (base_date says which).
 --
 -- Each day's link compares the series present on both that day and the day before (matched models: a
 -- series that enters or leaves moves nothing): link(d) = exp(mean over matched series of
@@ -104,15 +104,29 @@ chained as (
 
 ),
 
+group_bases as (
+
+    -- the base: var('cost_curve_base_date'), or the group's first day when its first price comes later
+    -- (frontier_open), so every group has a curve and its base_date says where it is 100
+    select index_group, measure,
+           greatest(min(day), cast('{{ var("cost_curve_base_date") }}' as date)) as base_date
+    from chained
+    group by index_group, measure
+
+),
+
 based as (
 
     select
         chained.*,
+        group_bases.base_date,
         base.log_level                                                                 as base_log_level
     from chained
+    inner join group_bases
+        on group_bases.index_group = chained.index_group and group_bases.measure = chained.measure
     left join chained as base
         on base.index_group = chained.index_group and base.measure = chained.measure
-        and base.day = cast('{{ var("cost_curve_base_date") }}' as date)
+        and base.day = group_bases.base_date
 
 )
 
@@ -120,8 +134,8 @@ select
     index_group,
     measure,
     day,
-    cast('{{ var("cost_curve_base_date") }}' as date)                 as base_date,
-    -- NULL when the group has no series on the base date: it cannot be 100 there
+    base_date,
+    -- NULL only when the base date lies past the warehouse's latest price day
     100 * exp(log_level - base_log_level)                             as index_value,
     exp(log_link)                                                     as daily_link,
     cast(series_matched as integer)                                   as series_matched,
