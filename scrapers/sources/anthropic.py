@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 
 from scrapers.facts import FactCollector, norm_header
-from scrapers.markdown_tables import Table, extract_tables, split_annotations
+from scrapers.markdown_tables import Table, extract_tables, join_split_headings, split_annotations
 from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
 from scrapers.units import is_no_price
 
@@ -111,7 +111,7 @@ class _Parser:
         self.names: dict[str, str] = {}  # model_id -> published name
 
     def run(self, body: bytes) -> ParseResult:
-        text = self.collect.text(body)
+        text = join_split_headings(self.collect.text(body))  # "##" on one line, its text on the next
         tables = extract_tables(text)
         model_tables = [t for t in tables if t.under("model pricing") and _has_model_column(t)]
         if not model_tables:  # heading renamed: fall back to the table's own signature column

@@ -58,6 +58,7 @@ from scrapers.markdown_tables import (
     clean_cell,
     collapse_repeated_body,
     extract_tables,
+    join_split_headings,
     split_annotations,
 )
 from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
@@ -167,7 +168,8 @@ class _Parser:
 
     def run(self, body: bytes) -> ParseResult:
         text = self.collect.text(body)
-        text, _ = collapse_repeated_body(text)
+        # table line numbers index this text: join split headings and collapse a repeat before extracting
+        text, _ = collapse_repeated_body(join_split_headings(text))
         # dedupe=False: two models can have identical tables (a preview and its stable model)
         tables = [_realign(t) for t in extract_tables(text, collapse_repeats=False, dedupe=False)]
         if not any(_paid_column(t) is not None for t in tables):
