@@ -192,4 +192,92 @@ def test_rerender_changes_only_structure() -> None:
         assert set(rows) == {"a|$1", "b|$2"}
 
 
-_ = Decimal  # used by the fixture tests below
+# -- our renderings ---------------------------------------------------------------------------------
+
+D = Decimal
+
+
+def _fixture_facts(source: str, name: str, fixtures_dir, make_meta) -> tuple[set, set]:
+    result = _parse(source, (fixtures_dir / source / name).read_text(encoding="utf-8"), make_meta)
+    short = {(p.model_id, p.token_type, p.service_tier, p.context_band, p.modality, p.price_per_mtok)
+             for p in result.prices}
+    assert len(short) == len(result.prices)
+    return short, excluded(result)
+
+
+def _same_in_both_renderings(source: str, fixtures_dir, make_meta) -> tuple[set, set]:
+    a, excluded_a = _fixture_facts(source, "rendering_a.md", fixtures_dir, make_meta)
+    b, excluded_b = _fixture_facts(source, "rendering_b.md", fixtures_dir, make_meta)
+    assert a == b, f"only in A: {sorted(a - b, key=str)}; only in B: {sorted(b - a, key=str)}"
+    assert excluded_a == excluded_b
+    return a, excluded_a
+
+
+def test_anthropic_renderings(fixtures_dir, make_meta) -> None:
+    got, excluded_ = _same_in_both_renderings("anthropic", fixtures_dir, make_meta)
+    columns = ("input", "cache_write_5m", "cache_write_1h", "cache_read", "output")
+    standard = {
+        "claude-opus-4-5": ("5", "6.25", "10", "0.50", "25"),
+        "claude-sonnet-4-5": ("3", "3.75", "6", "0.30", "15"),
+        "claude-3-7-sonnet": ("3", "3.75", "6", "0.30", "15"),  # "Claude Sonnet 3.7 (deprecated)"
+        "claude-haiku-4-5": ("1", "1.25", "2", "0.10", "5"),
+    }
+    batch = {"claude-opus-4-5": ("2.50", "12.50"), "claude-sonnet-4-5": ("1.50", "7.50"),
+             "claude-3-7-sonnet": ("1.50", "7.50"), "claude-haiku-4-5": ("0.50", "2.50")}
+    expected = {(m, t, "standard", "all", "text", D(v)) for m, vs in standard.items() for t, v in zip(columns, vs, strict=True)}
+    expected |= {(m, t, "batch", "all", "text", D(v)) for m, vs in batch.items() for t, v in zip(("input", "output"), vs, strict=True)}
+    expected |= {("claude-sonnet-4-5", "input", "standard", "<=200k", "text", D("3")),
+                 ("claude-sonnet-4-5", "input", "standard", ">200k", "text", D("6")),
+                 ("claude-sonnet-4-5", "output", "standard", "<=200k", "text", D("15")),
+                 ("claude-sonnet-4-5", "output", "standard", ">200k", "text", D("22.50"))}
+    assert len(expected) == 4 * 5 + 4 * 2 + 4 == 32
+    assert got == expected
+    assert excluded_ == set()
+
+
+def test_openai_renderings(fixtures_dir, make_meta) -> None:
+    got, excluded_ = _same_in_both_renderings("openai", fixtures_dir, make_meta)
+    rows = {  # (model, tier, modality): (input, cached input, output); None where the page says "-"
+        ("gpt-5.2", "batch", "text"): ("0.875", "0.0875", "7.00"),
+        ("gpt-5-mini", "batch", "text"): ("0.125", "0.0125", "1.00"),
+        ("gpt-5.2", "standard", "text"): ("1.75", "0.175", "14.00"),
+        ("gpt-5-mini", "standard", "text"): ("0.25", "0.025", "2.00"),
+        ("gpt-realtime", "standard", "text"): ("4.00", "0.40", "16.00"),
+        ("gpt-image-1", "standard", "image"): ("10.00", "2.50", "40.00"),
+        ("gpt-realtime", "standard", "image"): ("5.00", "0.50", None),
+        ("gpt-realtime", "standard", "audio"): ("32.00", "0.40", "64.00"),
+        ("gpt-audio", "standard", "audio"): ("32.00", None, "64.00"),
+    }
+    expected = {(m, t, tier, "all", modality, D(v)) for (m, tier, modality), vs in rows.items()
+                for t, v in zip(("input", "cache_read", "output"), vs, strict=True) if v is not None}
+    assert len(expected) == 9 * 3 - 2 == 25
+    assert got == expected
+    assert excluded_ == {
+        ("gpt-realtime", "no price published ('-')"),
+        ("gpt-audio", "no price published ('-')"),
+        ("Pricing > Video", "priced per second of video, not per token"),
+    }
+
+
+def test_gemini_renderings(fixtures_dir, make_meta) -> None:
+    got, excluded_ = _same_in_both_renderings("gemini", fixtures_dir, make_meta)
+    pro = {  # (token type, tier): (<=200k, >200k)
+        ("input", "standard"): ("1.25", "2.50"), ("output", "standard"): ("10.00", "15.00"),
+        ("cache_read", "standard"): ("0.125", "0.25"),
+        ("input", "batch"): ("0.625", "1.25"), ("output", "batch"): ("5.00", "7.50"),
+        ("cache_read", "batch"): ("0.125", "0.25"),
+    }
+    expected = {("gemini-2.5-pro", t, tier, band, "text", D(v)) for (t, tier), vs in pro.items()
+                for band, v in zip(("<=200k", ">200k"), vs, strict=True)}
+    # "$0.30 (text / image)": one fact per modality named
+    expected |= {("gemini-2.5-flash-image", "input", tier, "all", m, D(v))
+                 for tier, v in (("standard", "0.30"), ("batch", "0.15")) for m in ("text", "image")}
+    # "$0.039 per image*" with the footnote "Image output is priced at $30 per 1,000,000 tokens ... equivalent
+    # to $0.039 per image": a per-token image output price; the batch $0.0195 has no stated rate
+    expected.add(("gemini-2.5-flash-image", "output", "standard", "all", "image", D("30")))
+    expected |= {("gemini-2.0-flash-lite", t, tier, "all", "text", D(v)) for t, tier, v in (
+        ("input", "standard", "0.075"), ("output", "standard", "0.30"),
+        ("input", "batch", "0.0375"), ("output", "batch", "0.15"))}
+    assert len(expected) == 12 + 4 + 1 + 4 == 21
+    assert got == expected
+    assert ("gemini-2.5-flash-image", "priced per image ('$0.0195 per image'), not per token") in excluded_
