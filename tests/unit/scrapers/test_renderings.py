@@ -281,3 +281,13 @@ def test_gemini_renderings(fixtures_dir, make_meta) -> None:
     assert len(expected) == 12 + 4 + 1 + 4 == 21
     assert got == expected
     assert ("gemini-2.5-flash-image", "priced per image ('$0.0195 per image'), not per token") in excluded_
+
+
+def test_anthropic_tables_are_known_by_their_header_rows(samples_dir, make_meta) -> None:
+    """Headings reworded: the batch and long-context tables still say what they are by their columns."""
+    text = (samples_dir / "pages" / SAMPLES["anthropic"]).read_text(encoding="utf-8")
+    renamed = (text.replace("## Model pricing", "## Models")
+               .replace("### Batch processing", "### Asynchronous requests")
+               .replace("### Long context pricing", "### The 1M window"))
+    assert renamed.count("Batch processing") == text.count("Batch processing") - 1
+    assert facts(_parse("anthropic", renamed, make_meta)) == facts(_parse("anthropic", text, make_meta))
