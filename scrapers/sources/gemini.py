@@ -33,8 +33,8 @@ What is read, and why:
   1,000,000 tokens ... equivalent to $0.039 per image" makes it an ``output`` fact with ``modality="image"``
   at the per-token rate, matched on the per-image amount. A per-image amount the page gives no per-token
   rate for (the batch table's $0.0195) stays an ``Exclusion``: rates are never multiplied out here.
-* Tables whose Paid column is priced per image or per second (Imagen, Veo) are other products and are
-  skipped; embedding models are skipped with an ``Exclusion`` (generation prices only, as for OpenAI).
+* Tables whose Paid column is priced per image or per second (Imagen, Veo) are other products: one
+  ``Exclusion`` per table, never a fact; embedding models are skipped with an ``Exclusion`` (generation prices only, as for OpenAI).
 
 Identity: the italic id line gives ``model_id`` (several ids -> the same prices for each); without it,
 the section heading is slugged ("Gemini 2.5 Pro" -> ``gemini-2.5-pro``). Crawled renderings such as
@@ -238,7 +238,19 @@ class _Parser:
         unlabelled = iter(UNLABELLED_TIERS)
         for table, label in section.tables:
             paid = _paid_column(table)
-            if section.skip or paid is None or not self.per_token(table, paid):
+            if paid is None:
+                continue  # not a price table
+            priced = any(paid < len(row) and "$" in row[paid] for row in table.rows)
+            if section.skip:
+                if priced:
+                    self.exclude(section.label, f"table at line {table.line}",
+                                 "a section about tools or agents, not a model's token prices")
+                continue
+            if not self.per_token(table, paid):
+                if priced:  # Imagen / Veo: say what was left out rather than drop it silently
+                    for item in [m for m, _ in section.models] or [section.label]:
+                        self.exclude(item, f"table at line {table.line}",
+                                     f"priced {table.headers[paid]!r}: image or video generation, not per token")
                 continue
             tier = label or next(unlabelled, None)
             if tier is None:

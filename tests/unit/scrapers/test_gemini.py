@@ -112,7 +112,8 @@ def test_real_capture_counts_and_shape(parse, sample) -> None:
     # 69 - 1 (2.5 Flash Image standard output, now a fact) - 2 (2.0 Flash image generation "not modelled")
     # + 1 (2.0 Flash batch image generation: $0.0195 per image, no per-token rate stated)
     # + 1 (2.0 Flash free tier image generation: free of charge)
-    assert len(result.exclusions) == 69 - 1 - 2 + 1 + 1 == 68
+    # + 5 Imagen / Veo tables priced per image or per second (one per table and model)
+    assert len(result.exclusions) == 69 - 1 - 2 + 1 + 1 + 5 == 73
     assert Counter(p.service_tier for p in result.prices) == {"standard": 73 + 2, "batch": 59}
     assert Counter(p.context_band for p in result.prices) == {"all": 116 + 2, "<=200k": 8, ">200k": 8}
     assert Counter(p.modality for p in result.prices) == {"text": 60, "audio": 27, "image": 23 + 2, "video": 22}
@@ -150,8 +151,12 @@ def test_real_capture_exclusions(parse, sample) -> None:
     assert "Not available" in reasons[("gemini-2.0-flash-lite", "standard: Context caching price")]
     assert "embedding" in reasons[("gemini-embedding-001", "standard table")]
     assert "not modelled" in reasons[("gemini-2.0-flash", "standard: Live API")]
-    # Imagen and Veo tables are other products (per image / per second): neither facts nor exclusions
-    assert not [e for e in result.exclusions if "veo" in e.item or "imagen" in e.item]
+    # Imagen and Veo tables are other products (per image / per second): no facts, one exclusion per table
+    # and model (Imagen 4, Imagen 3, Veo 3's two ids, Veo 2: 5)
+    other = [e for e in result.exclusions if "image or video generation" in e.reason]
+    assert len(other) == 5
+    assert {e.item for e in other} >= {"veo-3.0-generate-001", "veo-3.0-fast-generate-001"}
+    assert not [p for p in result.prices if "veo" in p.model_id or "imagen" in p.model_id]
 
 
 def test_real_capture_image_output_per_token_is_a_fact(parse, sample) -> None:
@@ -211,7 +216,8 @@ def test_md_txt_fixture(parse, md_txt) -> None:
     ids = {p.model_id for p in result.prices}
     assert not {"imagen-4.0-generate-001", "gemini-embedding-001", "gemma-3"} & ids
     assert not [p for p in result.prices if "tool" in p.model_id or "search" in p.model_id]
-    assert len(result.prices) == 51 and len(result.exclusions) == 19
+    # 19 exclusions + the Imagen 4 table (per image) + the tools table ($35 / 1,000 requests)
+    assert len(result.prices) == 51 and len(result.exclusions) == 19 + 2
 
 
 def test_dated_prices_are_future_dated_facts(parse, md_txt) -> None:
