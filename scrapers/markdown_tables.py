@@ -23,6 +23,7 @@ __all__ = [
     "clean_cell",
     "collapse_repeated_body",
     "extract_tables",
+    "join_split_headings",
     "split_annotations",
     "split_row",
 ]
@@ -155,6 +156,43 @@ def collapse_repeated_body(text: str) -> tuple[str, int]:
 
 
 # ---------------------------------------------------------------------------------------------------
+# Headings split over lines
+
+_BARE_ATX_RE = re.compile(r"^\s*#{1,6}\s*$")
+
+
+def join_split_headings(text: str) -> str:
+    """``"##\\nModel pricing"`` -> ``"## Model pricing"``.
+
+    Some crawlers print a heading's marks on one line and its text on the next (with or without a blank
+    line between). An ATX heading without text is otherwise empty, so the next paragraph line (not a
+    table row, a tag or another block) is taken as its text. Fenced code is left alone.
+    """
+    lines = text.splitlines()
+    out: list[str] = []
+    fence: str | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.strip()
+        if fence is not None:
+            fence = None if stripped.startswith(fence) else fence
+        elif match := _FENCE_RE.match(stripped):
+            fence = match.group(1)
+        elif _BARE_ATX_RE.match(line):
+            j = i + 1
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            if j < len(lines) and not (_is_block_start(lines[j]) or _has_pipe(lines[j])):
+                out.append(f"{stripped} {lines[j].strip()}")
+                i = j + 1
+                continue
+        out.append(line)
+        i += 1
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
+# ---------------------------------------------------------------------------------------------------
 # Tables
 
 _SEPARATOR_CELL_RE = re.compile(r"^:?-+:?$")
@@ -225,6 +263,7 @@ def extract_tables(text: str, *, collapse_repeats: bool = True, dedupe: bool = T
     table identical to an earlier one in everything (headings, prose, containers, headers and rows),
     which is the same fact stated twice, never a different one.
     """
+    text = join_split_headings(text)
     if collapse_repeats:
         text, _ = collapse_repeated_body(text)
     lines = text.splitlines()

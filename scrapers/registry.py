@@ -133,10 +133,12 @@ PAGES = [
           "markdown", "input, 5m/1h cache writes, cache hits, output; batch tier; <=200k/>200k long-context bands",
           "Source: Anthropic pricing (platform.claude.com/docs/en/about-claude/pricing)"),
     _page("openai", "OpenAI", "https://developers.openai.com/api/docs/pricing.md", "pricing.md", "markdown",
-          "text tokens: standard, batch, flex, priority tiers; cached input; long-context bands",
+          "text tokens: standard, batch, flex, priority tiers; cached input; long-context bands; "
+          "image and audio tokens as modality facts",
           "Source: OpenAI API pricing (developers.openai.com/api/docs/pricing)"),
     _page("gemini", "Google", "https://ai.google.dev/gemini-api/docs/pricing.md.txt", "pricing.md", "markdown",
-          "paid tier; <=200k/>200k bands; per-modality input; batch; context caching; dated future prices",
+          "paid tier; <=200k/>200k bands; per-modality input; image output per token; batch; context caching; "
+          "dated future prices",
           "Source: Google Gemini API pricing (ai.google.dev/gemini-api/docs/pricing)"),
     _page("deepseek", "DeepSeek", "https://api-docs.deepseek.com/quick_start/pricing", "pricing.html", "html",
           "cache hit / cache miss / output per alias (deepseek-chat, deepseek-reasoner) with the model version",

@@ -26,6 +26,12 @@ the version first ("Claude Haiku 3.5" -> ``claude-3-5-haiku``). ``model_name`` i
 without parentheticals such as "(deprecated)". A name outside the Opus/Sonnet/Haiku pattern falls back to
 a slug of the name, for the crosswalk to map.
 
+Tables are known by what they are, headings second: a Model table whose columns are all price columns
+we know (with "Base Input Tokens") is the model table, one whose columns are all "Batch input/output" the
+batch table, one whose columns all name a prompt length the long-context table, whatever the headings
+around them say or wherever the sections sit; a heading whose text is on the line after its ``##`` marks
+reads as that heading (``markdown_tables.join_split_headings``).
+
 The same fact stated twice (a page whose body is repeated) is kept once; the same key with two different
 prices is drift. Other tables (tool use, token counts) are ignored.
 """
@@ -35,7 +41,7 @@ from __future__ import annotations
 import re
 
 from scrapers.facts import FactCollector, norm_header
-from scrapers.markdown_tables import Table, extract_tables, split_annotations
+from scrapers.markdown_tables import Table, extract_tables, join_split_headings, split_annotations
 from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
 from scrapers.units import is_no_price
 
@@ -111,26 +117,26 @@ class _Parser:
         self.names: dict[str, str] = {}  # model_id -> published name
 
     def run(self, body: bytes) -> ParseResult:
-        text = self.collect.text(body)
+        text = join_split_headings(self.collect.text(body))  # "##" on one line, its text on the next
         tables = extract_tables(text)
-        model_tables = [t for t in tables if t.under("model pricing") and _has_model_column(t)]
-        if not model_tables:  # heading renamed: fall back to the table's own signature column
-            model_tables = [
-                t for t in tables if _has_model_column(t) and "base input tokens" in map(norm_header, t.headers)
-            ]
+        # a table is known by its header row first (every price column one we know), by its heading second:
+        # a Model table under "Model pricing" with a column we do not know is drift, not something to skip
+        model_tables = [t for t in tables if _has_model_column(t) and (
+            t.under("model pricing") or _columns_in(t, PRICE_COLUMNS) and "base input tokens" in map(norm_header, t.headers))]
         if not model_tables:
             raise self.drift("no 'Model pricing' table found")
         columns: set[str] = set()
         for table in model_tables:
             columns |= self.read_model_table(table, PRICE_COLUMNS, service_tier="standard", what="model pricing")
 
-        batch_tables = [t for t in tables if t.under("batch") and _has_model_column(t)]
+        batch_tables = [t for t in tables if _has_model_column(t) and t not in model_tables
+                        and (t.under("batch") or _columns_in(t, BATCH_COLUMNS))]
         if not batch_tables and columns != {"input", "output"}:
             raise self.drift("no 'Batch processing' table found")
         for table in batch_tables:
             self.read_model_table(table, BATCH_COLUMNS, service_tier="batch", what="batch")
 
-        long_tables = [t for t in tables if t.under("long", "context")]
+        long_tables = [t for t in tables if t.under("long", "context") or _band_table(t)]
         if _LONG_CONTEXT_HEADING_RE.search(text) and not long_tables:
             raise self.drift("'Long context pricing' section has no table")
         for table in long_tables:
@@ -254,6 +260,17 @@ class _Parser:
             model_id, token_type, price, model_name=model_name, raw=raw or cell, tier=service_tier,
             band=context_band, label=f"{model_name} {token_type}/{service_tier}/{context_band}", said=cell,
         )
+
+
+def _columns_in(table: Table, known: dict[str, str]) -> bool:
+    """Every column after the first is one of ``known`` (the table says what it is by its header row)."""
+    return len(table.headers) > 1 and all(norm_header(h) in known for h in table.headers[1:])
+
+
+def _band_table(table: Table) -> bool:
+    """A long-context table: every column (a Model column aside) names a prompt length ("> 200K input tokens")."""
+    headers = [h for h in table.headers if norm_header(h) != MODEL_COLUMN]
+    return bool(headers) and all(_BAND_RE.search(h) for h in headers)
 
 
 def _has_model_column(table: Table) -> bool:

@@ -26,10 +26,15 @@ What is read, and why:
   table is ``standard`` and its second ``batch``; a third unlabelled table is drift.
 * Dated prices: ``through <date>`` sets ``valid_to`` (the last day, inclusive), ``starting <date>`` sets
   ``valid_from`` with ``valid_from_basis="effective"`` (an announced future price).
-* Within a price cell: storage (per hour), per-image, per-second and per-minute amounts -> ``Exclusion``
-  (not per-token prices); "Not available" -> ``Exclusion``; an unknown qualifier or unit -> drift.
-* Tables whose Paid column is priced per image or per second (Imagen, Veo) are other products and are
-  skipped; embedding models are skipped with an ``Exclusion`` (generation prices only, as for OpenAI).
+* Within a price cell: storage (per hour), per-second and per-minute amounts -> ``Exclusion`` (not
+  per-token prices); "Not available" -> ``Exclusion``; an unknown qualifier or unit -> drift.
+* Image output: a cell priced per image ("$0.039 per image*", also 2.0 Flash's "Image generation pricing"
+  row) is a price in tokens when the page says so: its footnote "Image output is priced at $30 per
+  1,000,000 tokens ... equivalent to $0.039 per image" makes it an ``output`` fact with ``modality="image"``
+  at the per-token rate, matched on the per-image amount. A per-image amount the page gives no per-token
+  rate for (the batch table's $0.0195) stays an ``Exclusion``: rates are never multiplied out here.
+* Tables whose Paid column is priced per image or per second (Imagen, Veo) are other products: one
+  ``Exclusion`` per table, never a fact; embedding models are skipped with an ``Exclusion`` (generation prices only, as for OpenAI).
 
 Identity: the italic id line gives ``model_id`` (several ids -> the same prices for each); without it,
 the section heading is slugged ("Gemini 2.5 Pro" -> ``gemini-2.5-pro``). Crawled renderings such as
@@ -58,13 +63,14 @@ from scrapers.markdown_tables import (
     clean_cell,
     collapse_repeated_body,
     extract_tables,
+    join_split_headings,
     split_annotations,
 )
 from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
 from scrapers.units import is_no_price
 
 SOURCE_ID = "gemini"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 URL = "https://ai.google.dev/gemini-api/docs/pricing.md.txt"
 PROVIDER_ID = "google"
 
@@ -87,8 +93,9 @@ OTHER_ROWS = (
     "used to improve",
     "tuning price",
     "live api",
-    "image generation",
 )
+#: Row labels that price image output ("Image generation pricing" on 2.0 Flash): output tokens, image modality.
+IMAGE_OUTPUT_ROWS = ("image generation",)
 #: Headings that belong to the page, not to a model section (as do headings ending in "pricing").
 PAGE_HEADINGS = ("free", "paid", "enterprise")
 #: A section whose heading contains one of these is not a model (tools, agents): its tables are skipped.
@@ -134,6 +141,13 @@ _STORAGE_RE = re.compile(r"per\s+hour|/\s*hour|storage", re.I)
 _OTHER_UNIT_RE = re.compile(r"(?:per|/)\s*(?:\d+\s*)?(image|second|sec|minute|min|request|call)s?\b", re.I)
 _PER_MINUTE_ALT_RE = re.compile(r"\s+or\s+\$\s*[\d.,]+\s*/\s*min(?:ute)?\b", re.I)
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
+#: The page's footnote that states image output per token and what that makes one image:
+#: "Image output is priced at $30 per 1,000,000 tokens. ... equivalent to $0.039 per image."
+_IMAGE_RATE_RE = re.compile(
+    r"image output is priced at (\$\s*[\d.,]+\s*(?:per|/)\s*(?:1,000,000|1m|one million|million)\s*tokens)"
+    r"[^$]*?equivalent to \$\s*([\d.,]+)\s*per image",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 @dataclass
@@ -164,14 +178,21 @@ class _Parser:
         self.collect = FactCollector(meta, PARSER_VERSION, source_id=SOURCE_ID, provider_id=PROVIDER_ID)
         self.drift, self.exclude = self.collect.drift, self.collect.exclude
         self.used_descriptions: dict[str, int] = {}
+        #: per-image amount ("0.039") -> the per-token price the page says it is ("$30 per 1,000,000 tokens")
+        self.image_rates: dict[str, str] = {}
 
     def run(self, body: bytes) -> ParseResult:
         text = self.collect.text(body)
-        text, _ = collapse_repeated_body(text)
+        # table line numbers index this text: join split headings and collapse a repeat before extracting
+        text, _ = collapse_repeated_body(join_split_headings(text))
         # dedupe=False: two models can have identical tables (a preview and its stable model)
         tables = [_realign(t) for t in extract_tables(text, collapse_repeats=False, dedupe=False)]
         if not any(_paid_column(t) is not None for t in tables):
             raise self.drift("no Free/Paid tier price table found")
+        for match in _IMAGE_RATE_RE.finditer(clean_cell(text.replace("\n", " "))):
+            rate, per_image = re.sub(r"\s+", " ", match.group(1)), match.group(2).replace(",", "")
+            if self.image_rates.setdefault(per_image, rate) != rate:
+                raise self.drift(f"${per_image} per image is said to be both {self.image_rates[per_image]} and {rate}")
         for section in self.sections(text.splitlines(), tables):
             self.read_section(section)
         if not self.collect.facts:
@@ -217,7 +238,19 @@ class _Parser:
         unlabelled = iter(UNLABELLED_TIERS)
         for table, label in section.tables:
             paid = _paid_column(table)
-            if section.skip or paid is None or not self.per_token(table, paid):
+            if paid is None:
+                continue  # not a price table
+            priced = any(paid < len(row) and "$" in row[paid] for row in table.rows)
+            if section.skip:
+                if priced:
+                    self.exclude(section.label, f"table at line {table.line}",
+                                 "a section about tools or agents, not a model's token prices")
+                continue
+            if not self.per_token(table, paid):
+                if priced:  # Imagen / Veo: say what was left out rather than drop it silently
+                    for item in [m for m, _ in section.models] or [section.label]:
+                        self.exclude(item, f"table at line {table.line}",
+                                     f"priced {table.headers[paid]!r}: image or video generation, not per token")
                 continue
             tier = label or next(unlabelled, None)
             if tier is None:
@@ -294,6 +327,14 @@ class _Parser:
             self.exclude(model_id, field_, f"storage price ({segment!r}): per token-hour, not a per-token price")
             return
         if match := _OTHER_UNIT_RE.search(bare):
+            amount = re.match(r"\$\s*([\d.,]+)", segment)
+            rate = self.image_rates.get(amount.group(1).replace(",", "")) if amount else None
+            if match.group(1).lower() == "image" and token_type == "output" and rate:
+                # the page's footnote gives this per-image price as a price per token of image output
+                price = self.collect.parse_price(rate, where=f"{model_id} / {field_}")
+                self.collect.price(model_id, token_type, price, model_name=model_name, raw=rate, tier=tier,
+                                   modality="image", said=original)
+                return
             self.exclude(model_id, field_, f"priced per {match.group(1)} ({segment!r}), not per token")
             return
         band = ALL_CONTEXT
@@ -408,6 +449,8 @@ def _row_kind(label: str) -> tuple[str, tuple[str, ...]] | str | None:
     norm = label.lower().strip(" *:")
     if any(norm.startswith(prefix) for prefix in OTHER_ROWS):
         return "other"
+    if any(norm.startswith(prefix) for prefix in IMAGE_OUTPUT_ROWS):
+        return "output", ("image",)
     words = norm.split(" ", 1)
     label_modality: tuple[str, ...] = ()
     if words[0] in MODALITIES and len(words) == 2:  # "Audio input price"

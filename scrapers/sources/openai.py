@@ -31,10 +31,15 @@ What is read, and why:
 An unknown column header in a text-token table, a price ``units.py`` does not know, or zero facts raise
 ``LayoutDriftError``. The same fact stated twice is kept once; the same key with two prices is drift.
 
-Deliberately ignored (other units or other products, not text-token prices): Image tokens, Audio tokens,
-Video (per second), Fine-tuning (training prices), Built-in tools, AgentKit, Transcription and speech
-generation (its "Text tokens" subsection too: per-minute estimates of audio models), Image generation
-(per image), Embeddings, Moderation.
+* **Image tokens** and **Audio tokens** tables (same shape, "Prices per 1M tokens.") -> facts with
+  ``modality="image"`` / ``"audio"``; so are the "Text tokens" / "Audio tokens" subsections of
+  *Transcription and speech generation*, whose "Estimated cost" column (dollars per minute) becomes an
+  ``Exclusion`` per row, never a fact. The nearest token heading names the modality.
+
+Not per-token prices of a model, so not facts: Video (per second), Fine-tuning (training prices and
+fine-tuned model inference), Built-in tools, AgentKit, Image generation (per image), Embeddings,
+Moderation, the transcription "Other models" (per minute, per character). Nothing vanishes unsaid: each
+such table that shows a price is one ``Exclusion`` naming its section and the reason (``OTHER_SECTIONS``).
 
 Identity: the model cell is already the API id (``gpt-5.2``, ``o4-mini``); ``model_id`` is it lowercased
 (spaces, if any, become "-"), ``model_name`` is the cell as published without trailing parentheticals.
@@ -51,7 +56,7 @@ from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
 from scrapers.units import is_no_price
 
 SOURCE_ID = "openai"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 URL = "https://developers.openai.com/api/docs/pricing.md"
 PROVIDER_ID = "openai"
 
@@ -72,10 +77,28 @@ MODEL_COLUMN = "model"
 TIERS = ("standard", "batch", "flex", "priority")
 #: Words that may follow a tier name in its label ("Standard (default)", "Batch pricing data").
 TIER_LABEL_WORDS = {"default", "pricing", "prices", "data", "tier", "processing", "api"}
-#: Sections whose tables are text-token prices (a heading containing these words).
-TEXT_SECTIONS = (("text", "tokens"), ("legacy", "models"))
-#: Parent headings that make a "Text tokens" subsection something else (per-minute audio models).
-EXCLUDED_PARENTS = ("transcription", "speech", "fine-tuning", "fine tuning")
+#: Sections whose tables are per-token prices (a heading containing these words) -> the tokens' modality.
+TOKEN_SECTIONS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("text", "tokens"), "text"),
+    (("legacy", "models"), "text"),
+    (("image", "tokens"), "image"),
+    (("audio", "tokens"), "audio"),
+)
+#: Parent headings whose tables are not per-token prices of a model, with the reason they are not read.
+#: Their priced tables become one exclusion each (nothing on the page vanishes unsaid).
+OTHER_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("fine-tuning", "fine-tuning: training prices and fine-tuned model inference, not modelled"),
+    ("fine tuning", "fine-tuning: training prices and fine-tuned model inference, not modelled"),
+    ("video", "priced per second of video, not per token"),
+    ("image generation", "priced per image, not per token"),
+    ("built-in tools", "tool calls and storage, priced per call, container or GB, not per token"),
+    ("agentkit", "storage priced per GB-day, not per token"),
+    ("embeddings", "embedding model: out of scope (generation prices only)"),
+    ("moderation", "moderation models: not generation prices"),
+    ("other models", "priced per minute or per character, not per token"),
+)
+#: Column of the transcription tables: a per-minute estimate beside the per-token prices.
+ESTIMATE_COLUMN_RE = re.compile(r"^estimated\s+cost", re.IGNORECASE)
 
 _BAND_RE = re.compile(r"(≤|<=|≥|>=|<|>)\s*(\d+(?:\.\d+)?)\s*([km])\b", re.IGNORECASE)
 _LENGTH_WORDS_RE = re.compile(r"\b(short|long)[\s-]*context\b", re.IGNORECASE)
@@ -92,6 +115,8 @@ class _Column:
     token_type: str
     #: "" when the header names no prompt length, else "short" or "long"
     length: str = ""
+    #: a per-minute estimate: recorded as an exclusion, never a fact
+    estimate: bool = False
 
 
 def parse(body: bytes, meta: CaptureMeta) -> ParseResult:
@@ -107,7 +132,7 @@ class _Parser:
     def run(self, body: bytes) -> ParseResult:
         text = self.collect.text(body)
         all_tables = extract_tables(text)
-        tables = [t for t in all_tables if _is_text_token_table(t)]
+        tables = [t for t in all_tables if _modality(t) is not None]
         if not any(t.under("text", "tokens") for t in tables):
             # heading renamed: fall back to Model tables sitting directly under a tier heading
             tables = [t for t in all_tables if _is_model_table(t) and _tier_word(t.heading_path[-1] if t.heading_path else "")]
@@ -119,10 +144,21 @@ class _Parser:
         for section in sections.values():
             self.check_unit(section[0])
             for table in section:
-                self.read_table(table, self.tier_of(table, alone=len(section) == 1))
+                self.read_table(table, self.tier_of(table, alone=len(section) == 1), _modality(table) or "text")
+        for table in all_tables:
+            if table not in tables and any("$" in cell for row in table.rows for cell in row):
+                self.exclude_table(table)
         if not self.collect.facts:
             raise self.drift("no price facts found in the text-token tables")
         return self.collect.result()
+
+    def exclude_table(self, table: Table) -> None:
+        """A priced table that holds no per-token model prices: one exclusion, with the section's reason."""
+        section = " > ".join(table.heading_path) or "page"
+        lowered = [h.lower() for h in table.heading_path]
+        reason = next((why for word, why in OTHER_SECTIONS if any(word in h for h in lowered)),
+                      "not a per-token price table of a model (no Model column under a token-price heading)")
+        self.collect.exclude(section, f"table at line {table.line} ({', '.join(table.headers)})", reason)
 
     # -- tables -------------------------------------------------------------------------------------
 
@@ -153,6 +189,9 @@ class _Parser:
             raise self.drift(f"text-token table at line {table.line} does not start with a Model column")
         columns = []
         for index, header in enumerate(table.headers[1:], start=1):
+            if ESTIMATE_COLUMN_RE.match(header):
+                columns.append(_Column(index, header, "", estimate=True))
+                continue
             length = ""
             if match := _BAND_RE.search(header):
                 length = "long" if match.group(1) in (">", ">=", "≥") else "short"
@@ -163,16 +202,17 @@ class _Parser:
             if token_type is None:
                 raise self.drift(f"unknown column {header!r} in the text-token table at line {table.line}")
             columns.append(_Column(index, header, token_type, length))
-        if not any(c.length for c in columns):
+        priced = [c for c in columns if not c.estimate]
+        if not any(c.length for c in priced):
             # a flat header row that repeats the columns ("Input | Output | Input | Output"): the page's
             # merged group header (short context | long context) was lost; the second group is long context
             first = {}
-            for column in columns:
+            for column in priced:
                 first.setdefault(column.token_type, column.index)
-            if len(first) < len(columns):
-                columns = [replace(c, length="short" if first[c.token_type] == c.index else "long")
+            if len(first) < len(priced):
+                columns = [c if c.estimate else replace(c, length="short" if first[c.token_type] == c.index else "long")
                            for c in columns]
-        keys = [(c.token_type, c.length) for c in columns]
+        keys = [(c.token_type, c.length) for c in columns if not c.estimate]
         if len(set(keys)) < len(keys):
             raise self.drift(f"text-token table at line {table.line} repeats a column: {table.headers}")
         if not {"input", "output"} <= {c.token_type for c in columns}:
@@ -189,7 +229,7 @@ class _Parser:
             return f"{match.group(1)}{match.group(2).lower()}"
         return None
 
-    def read_table(self, table: Table, tier: str) -> None:
+    def read_table(self, table: Table, tier: str, modality: str = "text") -> None:
         columns = self.columns(table)
         threshold = self.threshold(table)
         if threshold is None and any(c.length for c in columns):
@@ -207,32 +247,43 @@ class _Parser:
             limit = threshold or (row_band and f"{row_band.group(2)}{row_band.group(3).lower()}")
             long_priced = any(c.length == "long" and not is_no_price(row[c.index]) for c in columns)
             for column in columns:
+                if column.estimate:
+                    if not is_no_price(row[column.index]):
+                        where = column.header if modality == "text" else f"{modality} {column.header}"
+                        self.collect.exclude(re.sub(r"\s+", "-", name.strip().lower()), f"{tier}: {where}",
+                                             f"per-minute estimate ({row[column.index]!r}), not a per-token price")
+                    continue
                 if "long" in (column.length, row_length):
                     band = f">{limit}"
                 elif long_priced or row_length == "short":
                     band = f"<={limit}"
                 else:  # no long-context price: the price does not depend on prompt length
                     band = ALL_CONTEXT
-                self.add(name, column, row[column.index], tier=tier, band=band)
+                self.add(name, column, row[column.index], tier=tier, band=band, modality=modality)
 
     # -- facts --------------------------------------------------------------------------------------
 
-    def add(self, name: str, column: _Column, cell: str, *, tier: str, band: str) -> None:
+    def add(self, name: str, column: _Column, cell: str, *, tier: str, band: str, modality: str) -> None:
         model_id = re.sub(r"\s+", "-", name.strip().lower())
-        field = f"{tier}: {column.header}"
+        field = f"{tier}: {column.header}" if modality == "text" else f"{tier}: {modality} {column.header}"
         if is_no_price(cell):
             reason = f"no price published ({cell!r})" if cell else "empty cell"
             self.collect.exclude(model_id, field, reason)
             return
         price = self.collect.parse_price(cell, where=f"{name} / {field}", default_unit="1M tokens")
         self.collect.price(model_id, column.token_type, price, model_name=name, raw=cell, tier=tier, band=band,
-                           label=f"{name} {column.token_type}/{tier}/{band}")
+                           modality=modality, label=f"{name} {column.token_type}/{tier}/{band}/{modality}")
 
 
-def _is_text_token_table(table: Table) -> bool:
-    if any(any(word in h.lower() for word in EXCLUDED_PARENTS) for h in table.heading_path):
-        return False
-    return any(table.under(*words) for words in TEXT_SECTIONS)
+def _modality(table: Table) -> str | None:
+    """The modality of a per-token price table ("Text tokens", "Audio tokens" ... the nearest such heading
+    wins, so "Transcription > Audio tokens" is audio), or None for any other table."""
+    for heading in reversed(table.heading_path):
+        lowered = heading.lower()
+        for words, modality in TOKEN_SECTIONS:
+            if all(word in lowered for word in words):
+                return modality
+    return None
 
 
 def _tier_word(text: str) -> str | None:

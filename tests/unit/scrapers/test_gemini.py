@@ -106,11 +106,17 @@ def test_real_capture_prices(parse, sample) -> None:
 
 def test_real_capture_counts_and_shape(parse, sample) -> None:
     result = parse(sample)
-    assert len(result.prices) == 132
-    assert len(result.exclusions) == 69
-    assert Counter(p.service_tier for p in result.prices) == {"standard": 73, "batch": 59}
-    assert Counter(p.context_band for p in result.prices) == {"all": 116, "<=200k": 8, ">200k": 8}
-    assert Counter(p.modality for p in result.prices) == {"text": 60, "audio": 27, "image": 23, "video": 22}
+    # 132 token prices + image output at $30 per 1M tokens for 2.5 Flash Image and 2.0 Flash (standard):
+    # the page's footnote says $0.039 per image is $30 per 1,000,000 tokens
+    assert len(result.prices) == 132 + 2
+    # 69 - 1 (2.5 Flash Image standard output, now a fact) - 2 (2.0 Flash image generation "not modelled")
+    # + 1 (2.0 Flash batch image generation: $0.0195 per image, no per-token rate stated)
+    # + 1 (2.0 Flash free tier image generation: free of charge)
+    # + 5 Imagen / Veo tables priced per image or per second (one per table and model)
+    assert len(result.exclusions) == 69 - 1 - 2 + 1 + 1 + 5 == 73
+    assert Counter(p.service_tier for p in result.prices) == {"standard": 73 + 2, "batch": 59}
+    assert Counter(p.context_band for p in result.prices) == {"all": 116 + 2, "<=200k": 8, ">200k": 8}
+    assert Counter(p.modality for p in result.prices) == {"text": 60, "audio": 27, "image": 23 + 2, "video": 22}
     assert {p.provider_id for p in result.prices} == {"google"}
     assert {p.currency for p in result.prices} == {"USD"}
     assert all(p.usd_per_mtok == p.price_per_mtok for p in result.prices)
@@ -139,13 +145,35 @@ def test_real_capture_exclusions(parse, sample) -> None:
     reasons = {(e.item, e.field): e.reason for e in result.exclusions}
     assert "free of charge" in reasons[("gemini-2.5-pro", "free tier: Input price")]
     assert "storage price" in reasons[("gemini-2.5-pro", "batch: Context caching price")]
-    assert "per image" in reasons[("gemini-2.5-flash-image", "standard: Output price")]
+    assert "per image" in reasons[("gemini-2.5-flash-image", "batch: Output price")]
+    assert "per image" in reasons[("gemini-2.0-flash", "batch: Image generation pricing")]
     assert "Not available" in reasons[("gemma-3", "standard: Input price")]
     assert "Not available" in reasons[("gemini-2.0-flash-lite", "standard: Context caching price")]
     assert "embedding" in reasons[("gemini-embedding-001", "standard table")]
     assert "not modelled" in reasons[("gemini-2.0-flash", "standard: Live API")]
-    # Imagen and Veo tables are other products (per image / per second): neither facts nor exclusions
-    assert not [e for e in result.exclusions if "veo" in e.item or "imagen" in e.item]
+    # Imagen and Veo tables are other products (per image / per second): no facts, one exclusion per table
+    # and model (Imagen 4, Imagen 3, Veo 3's two ids, Veo 2: 5)
+    other = [e for e in result.exclusions if "image or video generation" in e.reason]
+    assert len(other) == 5
+    assert {e.item for e in other} >= {"veo-3.0-generate-001", "veo-3.0-fast-generate-001"}
+    assert not [p for p in result.prices if "veo" in p.model_id or "imagen" in p.model_id]
+
+
+def test_real_capture_image_output_per_token_is_a_fact(parse, sample) -> None:
+    result = parse(sample)
+    for model_id in ("gemini-2.5-flash-image", "gemini-2.0-flash"):
+        fact = prices(result, model_id, "output", modality="image")[0]
+        assert (fact.price_per_mtok, fact.service_tier, fact.raw_value) == (
+            Decimal("30"), "standard", "$30 per 1,000,000 tokens")
+    # the batch cell ($0.0195 per image) has no per-token rate on the page: not multiplied out
+    assert not prices(result, "gemini-2.5-flash-image", "output", tier="batch", modality="image")
+
+
+def test_image_rate_footnote_with_two_rates_for_one_image_price_is_drift(parse, sample) -> None:
+    body = sample + (b"\n[*] Image output is priced at $40 per 1,000,000 tokens. Output images consume 1290 tokens"
+                     b" and are equivalent to $0.039 per image.\n")
+    with pytest.raises(LayoutDriftError, match="per image is said to be both"):
+        parse(body)
 
 
 def test_real_capture_raw_values_and_provenance(parse, sample, make_meta) -> None:
@@ -155,7 +183,7 @@ def test_real_capture_raw_values_and_provenance(parse, sample, make_meta) -> Non
     assert fact.raw_value == "$0.175 / 1,000,000 tokens (audio)"
     assert fact.unit_as_published == "$ / 1,000,000 tokens"
     assert (fact.source_id, fact.source_url, fact.raw_sha256, fact.parser_version) == (
-        "gemini", gemini.URL, meta.sha256, "1")
+        "gemini", gemini.URL, meta.sha256, "2")
     pro = prices(result, "gemini-2.5-pro", "input", band=">200k")[0]
     assert (pro.raw_value, pro.unit_as_published) == ("$2.50, prompts > 200k tokens", "$ / 1M tokens")
 
@@ -188,7 +216,8 @@ def test_md_txt_fixture(parse, md_txt) -> None:
     ids = {p.model_id for p in result.prices}
     assert not {"imagen-4.0-generate-001", "gemini-embedding-001", "gemma-3"} & ids
     assert not [p for p in result.prices if "tool" in p.model_id or "search" in p.model_id]
-    assert len(result.prices) == 51 and len(result.exclusions) == 19
+    # 19 exclusions + the Imagen 4 table (per image) + the tools table ($35 / 1,000 requests)
+    assert len(result.prices) == 51 and len(result.exclusions) == 19 + 2
 
 
 def test_dated_prices_are_future_dated_facts(parse, md_txt) -> None:

@@ -315,3 +315,15 @@ def test_table_is_a_frozen_value() -> None:
     assert isinstance(table, Table)
     with pytest.raises(AttributeError):
         table.headers = ()  # type: ignore[misc]
+
+
+def test_heading_text_on_the_line_after_its_marks() -> None:
+    from scrapers.markdown_tables import join_split_headings
+
+    split = "# Pricing\n\n##\nModel pricing\n\n| M | In |\n|---|---|\n| a | $1 |\n\n###\n\nBatch processing\n\n| M | In |\n|---|---|\n| a | $2 |\n"
+    assert join_split_headings(split).startswith("# Pricing\n\n## Model pricing\n")
+    tables = extract_tables(split)
+    assert [t.heading_path for t in tables] == [("Pricing", "Model pricing"), ("Pricing", "Model pricing", "Batch processing")]
+    # marks before a table row or inside fenced code are not a split heading
+    assert join_split_headings("##\n| a | b |\n") == "##\n| a | b |\n"
+    assert join_split_headings("```\n#\nx\n```\n") == "```\n#\nx\n```\n"

@@ -32,13 +32,14 @@ def mdx(fixtures_dir) -> str:
     return (fixtures_dir / "openai" / "pricing_mdx_tabs.md").read_text(encoding="utf-8")
 
 
-def price(result, model_id, token_type, tier="standard", band="all") -> Decimal:
+def price(result, model_id, token_type, tier="standard", band="all", modality="text") -> Decimal:
     matches = [
         p.price_per_mtok
         for p in result.prices
-        if (p.model_id, p.token_type, p.service_tier, p.context_band) == (model_id, token_type, tier, band)
+        if (p.model_id, p.token_type, p.service_tier, p.context_band, p.modality)
+        == (model_id, token_type, tier, band, modality)
     ]
-    assert len(matches) == 1, f"{model_id} {token_type} {tier} {band}: {matches}"
+    assert len(matches) == 1, f"{model_id} {token_type} {tier} {band} {modality}: {matches}"
     return matches[0]
 
 
@@ -92,27 +93,58 @@ def test_real_capture_counts_and_shape(parse, sample) -> None:
     result = parse(sample)
     # text tokens: 23 batch + 7 flex + 46 standard + 15 priority rows x 3 columns, minus 33 "-" cells;
     # legacy: (14 batch + 17 standard) rows x 2 columns
-    assert len(result.prices) == 91 * 3 - 33 + 31 * 2 == 302
-    assert len(result.exclusions) == 33
+    text = 91 * 3 - 33 + 31 * 2  # = 302
+    # transcription "Text tokens": 4 rows x 2 (input, output) - 1 "-" (gpt-4o-mini-tts output) = 7
+    # image tokens: 6 rows x 3 - 2 "-" (gpt-realtime(-mini) output) = 16
+    # audio tokens: 8 rows x 3 - 4 "-" (cached input of the 4 audio models) = 20; transcription audio:
+    # 4 rows x 2 - 4 "-" = 4
+    assert len(result.prices) == text + 7 + 16 + 20 + 4 == 349
+    # 33 text "-" + 1 + 2 + 4 + 4 new "-" cells; 4 rows x 2 transcription tables of per-minute estimates;
+    # 8 priced tables that hold no per-token prices (video, 2 fine-tuning, tools, AgentKit, image generation,
+    # embeddings, other transcription models)
+    assert len(result.exclusions) == 33 + 11 + 8 + 8 == 60
     tiers = Counter(p.service_tier for p in result.prices)
-    assert tiers == {"standard": 158, "batch": 79, "priority": 44, "flex": 21}
+    assert tiers == {"standard": 158 + 7 + 16 + 24, "batch": 79, "priority": 44, "flex": 21}
     assert {p.context_band for p in result.prices} == {"all"}
-    assert {p.modality for p in result.prices} == {"text"}
+    assert Counter(p.modality for p in result.prices) == {"text": 302 + 7, "image": 16, "audio": 20 + 4}
     assert {p.currency for p in result.prices} == {"USD"}
     assert all(p.usd_per_mtok == p.price_per_mtok for p in result.prices)
     assert {p.provider_id for p in result.prices} == {"openai"}
-    assert len({p.model_id for p in result.prices}) == 63
+    # 63 text-token models + 4 transcription models (gpt-4o-mini-tts, gpt-4o-(mini-)transcribe(-diarize))
+    assert len({p.model_id for p in result.prices}) == 63 + 4
     # the same key never appears twice
     assert len(facts(result)) == len(result.prices)
 
 
 def test_real_capture_ignores_other_tables(parse, sample) -> None:
-    ids = {p.model_id for p in parse(sample).prices}
-    # embeddings, transcription, image generation, video, fine-tuning rows
-    assert not ids & {"text-embedding-3-small", "gpt-4o-transcribe", "gpt-4o-mini-tts", "sora-2", "whisper",
-                      "gpt-4.1-2025-04-14", "o4-mini-2025-04-16"}
-    # image/audio token tables are skipped: gpt-realtime keeps its text-token price only
-    assert price(parse(sample), "gpt-realtime", "input") == Decimal("4.00")
+    result = parse(sample)
+    ids = {p.model_id for p in result.prices}
+    # embeddings, image generation, video, fine-tuning rows: no facts, one exclusion per table
+    assert not ids & {"text-embedding-3-small", "sora-2", "whisper", "gpt-4.1-2025-04-14", "o4-mini-2025-04-16"}
+    reasons = {e.item: e.reason for e in result.exclusions if e.field.startswith("table at line")}
+    assert reasons["Pricing > Video"] == "priced per second of video, not per token"
+    assert reasons["Pricing > Image generation"] == "priced per image, not per token"
+    assert reasons["Pricing > Embeddings"] == "embedding model: out of scope (generation prices only)"
+    assert len(reasons) == 7  # fine-tuning's two tables share one item
+
+
+def test_real_capture_image_and_audio_tokens_are_modality_facts(parse, sample) -> None:
+    result = parse(sample)
+    # gpt-realtime: text input $4.00, image input $5.00, audio input $32.00 (three sections of the page)
+    assert price(result, "gpt-realtime", "input") == Decimal("4.00")
+    assert price(result, "gpt-realtime", "input", modality="image") == Decimal("5.00")
+    assert price(result, "gpt-realtime", "input", modality="audio") == Decimal("32.00")
+    assert price(result, "gpt-image-1", "output", modality="image") == Decimal("40.00")
+    assert price(result, "gpt-image-1-mini", "cache_read", modality="image") == Decimal("0.25")
+    assert price(result, "gpt-4o-audio-preview", "output", modality="audio") == Decimal("80.00")
+    # transcription and speech: the per-token columns are facts, the per-minute estimate an exclusion
+    assert price(result, "gpt-4o-transcribe", "output") == Decimal("10.00")
+    assert price(result, "gpt-4o-transcribe", "input", modality="audio") == Decimal("6.00")
+    assert price(result, "gpt-4o-mini-tts", "output", modality="audio") == Decimal("12.00")
+    estimates = {(e.item, e.field, e.reason) for e in result.exclusions if "Estimated" in e.field}
+    assert ("gpt-4o-transcribe", "standard: audio Estimated cost",
+            "per-minute estimate ('$0.006 / minute'), not a per-token price") in estimates
+    assert len(estimates) == 8
 
 
 def test_real_capture_dash_cells_are_exclusions(parse, sample) -> None:
@@ -121,7 +153,9 @@ def test_real_capture_dash_cells_are_exclusions(parse, sample) -> None:
     assert ("gpt-5.2-pro", "batch: Cached input") in by_item
     assert ("gpt-image-1", "standard: Output") in by_item
     assert ("gpt-4o-2024-05-13", "priority: Cached input") in by_item
-    assert all(e.reason == "no price published ('-')" for e in result.exclusions)
+    assert ("gpt-realtime", "standard: image Output") in by_item
+    dashes = [e for e in result.exclusions if e.reason == "no price published ('-')"]
+    assert len(dashes) == 33 + 11
     assert not [p for p in result.prices if p.model_id == "gpt-5.2-pro" and p.token_type == "cache_read"]
 
 
@@ -130,7 +164,7 @@ def test_real_capture_provenance_and_raw_values(parse, sample, make_meta) -> Non
     meta = make_meta(openai.SOURCE_ID, openai.URL, sample)
     fact = next(p for p in result.prices if (p.model_id, p.token_type, p.service_tier) == ("o3", "input", "flex"))
     assert (fact.source_id, fact.source_url, fact.raw_sha256, fact.parser_version) == (
-        "openai", openai.URL, meta.sha256, "1")
+        "openai", openai.URL, meta.sha256, "2")
     assert fact.fetched_at == meta.fetched_at
     assert (fact.raw_value, fact.unit_as_published, fact.model_name) == ("$1.00", "$ / 1M tokens", "o3")
     assert all(e.raw_sha256 == meta.sha256 for e in result.exclusions)
@@ -170,9 +204,12 @@ def test_mdx_fixture_reads_tabs_and_bands(parse, mdx) -> None:
     assert price(result, "gpt-4-32k", "input") == Decimal("60.00")
     names = {p.model_id: p.model_name for p in result.prices}
     assert names["gpt-5.4"] == "gpt-5.4" and names["gpt-5-mini"] == "gpt-5-mini"
-    # image tokens and the transcription "Text tokens" subsection are not read
-    assert not {"gpt-image-1", "gpt-4o-transcribe"} & set(names)
-    assert len(result.prices) == 50 and len(result.exclusions) == 23
+    # image tokens and the transcription "Text tokens" subsection: facts of their modality
+    assert price(result, "gpt-image-1", "input", modality="image") == Decimal("10.00")
+    assert price(result, "gpt-4o-transcribe", "input") == Decimal("2.50")
+    # 50 text-token facts + gpt-image-1's 3 image-token prices + gpt-4o-transcribe's input and output;
+    # 23 "-" cells + gpt-4o-transcribe's per-minute estimate
+    assert len(result.prices) == 50 + 3 + 2 and len(result.exclusions) == 23 + 1
     assert ("gpt-5.4-mini", "standard: Long context input") in {(e.item, e.field) for e in result.exclusions}
 
 
@@ -255,7 +292,7 @@ def test_unknown_column_in_the_real_capture_is_drift(parse, sample) -> None:
 
 def test_unknown_header_in_an_ignored_table_is_not_drift(parse, sample) -> None:
     body = sample.replace(b"| Model | Cost | Batch cost |", b"| Model | Cost | Batch cost per GB |")
-    assert len(parse(body).prices) == 302
+    assert len(parse(body).prices) == 349
 
 
 def test_unknown_unit_is_drift(parse, mdx) -> None:
@@ -307,7 +344,7 @@ def test_all_dashes_is_drift_not_an_empty_page(parse) -> None:
 
 def test_conflicting_prices_for_one_key_are_drift(parse, mdx) -> None:
     body = mdx.replace("gpt-4-32k|$60.00|$120.00", "gpt-4-32k|$60.00|$120.00\ngpt-4.1|$2.50|$8.00")
-    assert_drift(parse, body, "gpt-4.1 input/standard/all has two prices")
+    assert_drift(parse, body, "gpt-4.1 input/standard/all/text has two prices")
 
 
 def test_binary_body_is_drift(parse) -> None:
