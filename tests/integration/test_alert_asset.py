@@ -1,4 +1,5 @@
-"""The price_alerts asset: a daily run sends, a Dagster backfill of past days records but never sends."""
+"""The alert_events asset: a daily run sends, a Dagster backfill of past days records but never sends, and a
+broken rules file fails the alert step alone (the analyst copy is still published)."""
 
 from __future__ import annotations
 
@@ -9,46 +10,73 @@ import duckdb
 import pytest
 from werkzeug import Response
 
-from orchestration.defs.deliver.assets import price_alerts
+from orchestration.defs.deliver.assets import alert_events, analyst_copy
 from orchestration.resources import CostcurveResource
 
 pytestmark = pytest.mark.integration
 
-HISTORY = """
-CREATE TABLE fct_price_history AS SELECT * FROM (VALUES
-    ('anthropic', 'anthropic', 'claude-x', 'input', 'standard', 'all', 'text', 'USD', 1.00, 1.00,
-     DATE '2026-11-18', DATE '2026-11-20', false, TIMESTAMPTZ '2026-11-18 06:00:00+00', TIMESTAMPTZ '2026-11-19 06:00:00+00', 2),
-    ('anthropic', 'anthropic', 'claude-x', 'input', 'standard', 'all', 'text', 'USD', 0.80, 0.80,
-     DATE '2026-11-20', NULL, true, TIMESTAMPTZ '2026-11-20 06:00:00+00', TIMESTAMPTZ '2026-11-20 06:00:00+00', 1)
-) AS t(source_id, provider_id, model_id, token_type, service_tier, context_band, modality, currency,
-       price_per_mtok, usd_per_mtok, valid_from, valid_to, is_current, first_observed_at, last_observed_at,
-       observation_count)
+SHARE = """
+CREATE TABLE mart_open_weight_share AS SELECT * FROM (VALUES
+    ('openrouter: tokens routed through OpenRouter', 'day', DATE '2026-11-20', 0.300000::DECIMAL(7, 6))
+) AS t(measurement_base, period_grain, period_start, share_point)
+"""
+RULES = """
+version: 2
+rules:
+  - id: share_25
+    kind: threshold
+    metric: {mart: mart_open_weight_share, value: share_point, period: period_start, series: [measurement_base],
+             filter: {period_grain: day}}
+    comparator: ">="
+    threshold: 0.25
+    clear: 0.24
+    message: "share {value:.1%} on {period}"
 """
 
 
-def warehouse(tmp_path):
+def setup(tmp_path, monkeypatch, httpserver, rules: str) -> tuple:
     path = tmp_path / "costcurve.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute(HISTORY)
-    con.close()
-    return path
+    with duckdb.connect(str(path)) as con:
+        con.execute(SHARE)
+    (tmp_path / "rules.yml").write_text(rules, encoding="utf-8")
+    monkeypatch.setenv("COSTCURVE_ALERT_RULES", str(tmp_path / "rules.yml"))
+    monkeypatch.setenv("COSTCURVE_WAREHOUSE", str(path))
+    monkeypatch.setenv("COSTCURVE_PUBLISHED", str(tmp_path / "published" / "costcurve.duckdb"))
+    monkeypatch.setenv("COSTCURVE_EXPORTS", str(tmp_path / "exports"))
+    monkeypatch.setenv("COSTCURVE_ALERT_WEBHOOK_URL", httpserver.url_for("/hook"))
+    monkeypatch.delenv("COSTCURVE_ALERT_WEBHOOK_SECRET", raising=False)
+    httpserver.expect_request("/hook", method="POST").respond_with_response(Response(status=204))
+    resource = CostcurveResource(warehouse=str(path), archive=str(tmp_path / "a"), replay_dir=str(tmp_path))
+    return path, resource
 
 
 @pytest.mark.parametrize("backfill, posts, status", [(False, 1, "delivered"), (True, 0, "suppressed")])
 def test_backfill_runs_send_no_webhooks(tmp_path, httpserver, monkeypatch, backfill, posts, status):
-    httpserver.expect_request("/hook", method="POST").respond_with_response(Response(status=204))
-    monkeypatch.setenv("COSTCURVE_ALERT_WEBHOOK_URL", httpserver.url_for("/hook"))
-    monkeypatch.delenv("COSTCURVE_ALERT_WEBHOOK_SECRET", raising=False)
-    path = warehouse(tmp_path)
-    resource = CostcurveResource(warehouse=str(path), archive=str(tmp_path / "a"), replay_dir=str(tmp_path))
+    path, resource = setup(tmp_path, monkeypatch, httpserver, RULES)
     result = dg.materialize(
-        [price_alerts],
+        [alert_events],
         partition_key=date(2026, 11, 20).isoformat(),
         resources={"costcurve": resource},
         tags={"dagster/backfill": "b1"} if backfill else {},
     )
     assert result.success
     assert len(httpserver.log) == posts
-    con = duckdb.connect(str(path), read_only=True)
-    assert con.execute("SELECT status FROM alerts.events").fetchall() == [(status,)]
-    con.close()
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("SELECT status FROM alerts.events").fetchall() == [(status,)]
+
+
+def test_an_invalid_rules_file_fails_the_alert_step_but_not_the_publish(tmp_path, httpserver, monkeypatch):
+    _, resource = setup(tmp_path, monkeypatch, httpserver, RULES.replace("threshold:", "threshhold:"))
+    result = dg.materialize(
+        [alert_events, analyst_copy],
+        partition_key=date(2026, 11, 20).isoformat(),
+        resources={"costcurve": resource},
+        raise_on_error=False,
+    )
+    assert not result.success
+    failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert [e.step_key for e in failures] == ["alerts__alert_events"]
+    message = str(failures[0].step_failure_data.error)
+    assert "rules.yml: rule 'share_25'" in message and "threshhold: Extra inputs are not permitted" in message
+    assert (tmp_path / "published" / "costcurve.duckdb").exists()
+    assert httpserver.log == []
