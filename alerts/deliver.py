@@ -36,7 +36,8 @@ from urllib.parse import urlsplit
 
 import duckdb
 import requests
-from requests.adapters import HTTPAdapter
+from requests_hardened.ip_filter import InvalidIPAddress
+from requests_hardened.ip_filter_adapter import IPFilterAdapter
 from standardwebhooks import Webhook
 from urllib3.util.retry import Retry
 
@@ -48,7 +49,7 @@ log = logging.getLogger(__name__)
 RETRY_STATUSES = (408, 429, 500, 502, 503, 504)
 SECRET_PREFIX = "whsec_"
 URLLIB3_LOGGERS = ("urllib3", "urllib3.connectionpool", "urllib3.connection", "urllib3.util.retry",
-                   "urllib3.response", "urllib3.poolmanager", "requests")
+                   "urllib3.response", "urllib3.poolmanager", "requests", "requests_hardened.ip_filter")
 
 #: every URL part and secret seen this process; scrubbed from urllib3's log records and our messages
 _SECRETS: set[str] = set()
@@ -201,11 +202,15 @@ def resolve(receiver: Receiver, environ: Mapping[str, str] | None = None) -> End
     return Endpoint(receiver, url, signer)
 
 
-def make_session(user_agent: str, policy: RetryPolicy) -> requests.Session:
+def make_session(user_agent: str, policy: RetryPolicy, *, allow_loopback: bool = False) -> requests.Session:
+    """A session whose adapters resolve each receiver's host at connect time and refuse private, loopback,
+    link-local and metadata addresses (requests-hardened: the resolved IP is pinned for the connection, so
+    DNS rebinding cannot swap it after the check). ``allow_loopback`` is for tests and the demo's sink."""
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=policy.to_urllib3())
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
+    for scheme in ("http://", "https://"):
+        adapter = IPFilterAdapter(is_https_proto=scheme == "https://", allow_loopback=allow_loopback)
+        adapter.max_retries = policy.to_urllib3()
+        session.mount(scheme, adapter)
     session.headers["User-Agent"] = user_agent
     return session
 
@@ -231,6 +236,9 @@ def post(session: requests.Session, endpoint: Endpoint, item: state.OutboxItem,
     try:
         response = session.post(url, data=item.payload.encode("utf-8"), headers=headers, timeout=timeout,
                                 allow_redirects=False)
+    except InvalidIPAddress:
+        return Outcome(item, "dead", f"refused to connect to {where}: it resolves to a private, loopback, link-local "
+                       "or metadata address (SSRF guard; COSTCURVE_ALERT_ALLOW_LOOPBACK allows loopback)")
     except requests.RequestException as exc:
         return _retry_or_dead(endpoint, item, scrub(_describe(exc)))
     code = response.status_code
@@ -256,11 +264,11 @@ def _retry_or_dead(endpoint: Endpoint, item: state.OutboxItem, message: str) -> 
 
 
 def send_items(items: Iterable[state.OutboxItem], endpoints: Mapping[str, Endpoint], *, user_agent: str,
-               timeout: tuple[float, float], policy: RetryPolicy) -> list[Outcome]:
+               timeout: tuple[float, float], policy: RetryPolicy, allow_loopback: bool = False) -> list[Outcome]:
     """Send every row whose receiver has a URL; no database access (the writer is not held)."""
     outcomes: list[Outcome] = []
     gone: set[str] = set()
-    with make_session(user_agent, policy) as session:
+    with make_session(user_agent, policy, allow_loopback=allow_loopback) as session:
         for item in items:
             endpoint = endpoints.get(item.receiver_id)
             if endpoint is None or endpoint.url is None or item.receiver_id in gone:

@@ -51,6 +51,8 @@ class AlertParams:
     timeout: tuple[float, float] = (10.0, MAX_READ_TIMEOUT)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     environ: Mapping[str, str] | None = field(default=None, repr=False)
+    #: receivers on 127.0.0.0/8 or ::1 are refused unless this is set (tests, the demo's local sink)
+    allow_loopback: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> AlertParams:
@@ -60,6 +62,7 @@ class AlertParams:
             webhook_secret=settings.alert_webhook_secret,
             user_agent=settings.user_agent,
             timeout=(settings.connect_timeout, min(settings.read_timeout, MAX_READ_TIMEOUT)),
+            allow_loopback=settings.alert_allow_loopback,
         )
         return replace(params, **overrides) if overrides else params
 
@@ -154,7 +157,7 @@ def deliver(
     with writer() as con:
         items = state.due(con)
     outcomes = send_items(items, targets, user_agent=params.user_agent, timeout=params.timeout,
-                          policy=params.retry)
+                          policy=params.retry, allow_loopback=params.allow_loopback)
     with writer() as con:
         apply_outcomes(con, outcomes)
         waiting = len(state.due(con))

@@ -111,7 +111,7 @@ def test(receiver: str = typer.Argument(..., help="receiver id from the rules fi
     event_id = "evt_test_" + secrets.token_hex(8)
     body = json.dumps({"id": event_id, "type": "costcurve.alert.test", "status": "test",
                        "summary": "costcurve test event", "sent_at": datetime.now(UTC).isoformat()})
-    with make_session(params.user_agent, RetryPolicy(retries=1)) as session:
+    with make_session(params.user_agent, RetryPolicy(retries=1), allow_loopback=params.allow_loopback) as session:
         outcome = post(session, endpoint, state.OutboxItem(event_id, receiver, body, 0), params.timeout)
     typer.echo(f"receiver {receiver}: {outcome.status}" + (f" ({outcome.error})" if outcome.error else ""))
     raise typer.Exit(0 if outcome.status == "delivered" else 1)

@@ -89,6 +89,7 @@ def run_demo(replay_dir: Path | None = None) -> int:
         external = os.environ.get("COSTCURVE_ALERT_WEBHOOK_URL")
         if not external:
             os.environ["COSTCURVE_ALERT_WEBHOOK_URL"] = sink.url
+            os.environ["COSTCURVE_ALERT_ALLOW_LOOPBACK"] = "1"  # the sink is on 127.0.0.1
         settings = load_settings()
         days = demo_days(settings.replay_dir)
         log_dir = settings.archive.parent / "logs"
@@ -98,6 +99,7 @@ def run_demo(replay_dir: Path | None = None) -> int:
         outcomes = _replay_days(days, settings, defs, log_dir)
         if not external:
             os.environ.pop("COSTCURVE_ALERT_WEBHOOK_URL", None)
+            os.environ.pop("COSTCURVE_ALERT_ALLOW_LOOPBACK", None)
     _print_summary(settings, outcomes, sink.received)
     return 0 if all(o.success for o in outcomes) else 1
 

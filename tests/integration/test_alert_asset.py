@@ -45,6 +45,7 @@ def setup(tmp_path, monkeypatch, httpserver, rules: str) -> tuple:
     monkeypatch.setenv("COSTCURVE_EXPORTS", str(tmp_path / "exports"))
     monkeypatch.setenv("COSTCURVE_ALERT_WEBHOOK_URL", httpserver.url_for("/hook"))
     monkeypatch.delenv("COSTCURVE_ALERT_WEBHOOK_SECRET", raising=False)
+    monkeypatch.setenv("COSTCURVE_ALERT_ALLOW_LOOPBACK", "1")
     httpserver.expect_request("/hook", method="POST").respond_with_response(Response(status=204))
     resource = CostcurveResource(warehouse=str(path), archive=str(tmp_path / "a"), replay_dir=str(tmp_path))
     return path, resource

@@ -46,6 +46,7 @@ def env(tmp_path: Path, httpserver, monkeypatch) -> Path:
     monkeypatch.setenv("COSTCURVE_ALERT_RULES", str(tmp_path / "rules.yml"))
     monkeypatch.setenv("COSTCURVE_ALERT_WEBHOOK_URL", httpserver.url_for("/hook"))
     monkeypatch.setenv("COSTCURVE_ALERT_WEBHOOK_SECRET", SECRET)
+    monkeypatch.setenv("COSTCURVE_ALERT_ALLOW_LOOPBACK", "1")
     return path
 
 
@@ -53,7 +54,7 @@ def test_dead_letter_is_visible_and_replay_delivers_it(env, httpserver):
     httpserver.expect_ordered_request("/hook").respond_with_data("no", status=503)
     with duckdb.connect(str(env)) as con:
         params = AlertParams(rules_path=env.parent / "rules.yml", webhook_url=httpserver.url_for("/hook"),
-                             webhook_secret=SECRET, retry=RetryPolicy(retries=0, backoff_factor=0, jitter=0))
+                             webhook_secret=SECRET, retry=RetryPolicy(retries=0, backoff_factor=0, jitter=0), allow_loopback=True)
         assert alerts.run(con, params, date(2026, 8, 2)).dead == 1  # max_attempts 1: dead after one round
         event_id = con.execute("SELECT event_id FROM alerts.events").fetchone()[0]
 

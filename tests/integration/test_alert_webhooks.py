@@ -91,7 +91,8 @@ def params(tmp_path: Path, httpserver) -> AlertParams:
     path = tmp_path / "rules.yml"
     path.write_text(RULES.format(max_attempts=3), encoding="utf-8")
     return AlertParams(rules_path=path, webhook_url=httpserver.url_for("/hooks/costcurve"), webhook_secret=SECRET,
-                       user_agent="costcurve-test/1.0 (alerts)", timeout=(2.0, 5.0), retry=FAST, environ={})
+                       user_agent="costcurve-test/1.0 (alerts)", timeout=(2.0, 5.0), retry=FAST, environ={},
+                       allow_loopback=True)
 
 
 def add_share(con, day: date, point: str, lower: str = "0.20", upper: str = "0.40",
@@ -369,3 +370,58 @@ def test_delivery_does_not_hold_the_writer(db, params, httpserver):
         recorded = alerts.evaluate_and_record(con, params, DAY0)
     summary = alerts.deliver(Writer, params, recorded)
     assert (summary.delivered, summary.failed) == (1, 0)
+
+
+@pytest.fixture
+def no_connections(monkeypatch):
+    """Records every TCP connect attempt urllib3 makes (there must be none to a refused receiver)."""
+    import urllib3.util.connection
+
+    attempts = []
+    real = urllib3.util.connection.create_connection
+
+    def spy(address, *args, **kwargs):
+        attempts.append(address)
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(urllib3.util.connection, "create_connection", spy)
+    monkeypatch.setattr("urllib3.connection.connection.create_connection", spy)
+    return attempts
+
+
+@pytest.mark.parametrize("url", [
+    "http://10.1.2.3/hooks/x",           # private
+    "http://192.168.0.10:8080/hooks/x",  # private
+    "http://169.254.169.254/latest/meta-data",  # link-local: the cloud metadata address
+    "https://[fd00::1]/hooks/x",         # IPv6 unique local
+])
+def test_private_and_link_local_receivers_are_refused_before_connecting(con, params, url, no_connections):
+    add_share(con, DAY0, "0.30")
+    summary = alerts.run(con, replace(params, webhook_url=url), DAY0)
+    assert (summary.delivered, summary.dead) == (0, 1)
+    assert no_connections == []
+    assert "SSRF guard" in outbox(con)[0][3]
+
+
+def test_a_hostname_resolving_to_a_private_address_is_refused(con, params, monkeypatch, no_connections):
+    """DNS decides at connect time (a name that rebinds to the metadata address is caught then)."""
+    import socket as socket_module
+
+    real = socket_module.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if host == "hooks.rebind.test":
+            return [(socket_module.AF_INET, socket_module.SOCK_STREAM, 6, "", ("169.254.169.254", 80))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket_module, "getaddrinfo", resolve)
+    add_share(con, DAY0, "0.30")
+    summary = alerts.run(con, replace(params, webhook_url="http://hooks.rebind.test/hooks/x"), DAY0)
+    assert summary.dead == 1 and no_connections == []
+
+
+def test_loopback_is_refused_unless_allowed(con, params, httpserver):
+    httpserver.expect_request("/hooks/costcurve").respond_with_data("ok")
+    add_share(con, DAY0, "0.30")
+    assert alerts.run(con, replace(params, allow_loopback=False), DAY0).dead == 1
+    assert httpserver.log == []
