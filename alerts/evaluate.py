@@ -13,7 +13,8 @@ float arithmetic).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -22,7 +23,7 @@ import duckdb
 
 from alerts.events import EVENT_ID_PREFIX, AlertEvent
 from alerts.machine import SeriesState, Transition, series_id, stable_id, step
-from alerts.rules import ChangeRule, Rule, ThresholdRule
+from alerts.rules import ChangeRule, Metric, Rule, StaleSourceRule, ThresholdRule
 
 
 class RuleEvaluationError(RuntimeError):
@@ -134,14 +135,57 @@ def evaluate_change(con, rule: ChangeRule, as_of: date) -> list[AlertEvent]:
     return events
 
 
+def evaluate_stale_sources(con, rule: StaleSourceRule, as_of: date, states: dict[str, SeriesState],
+                           cadences: Mapping[str, str]) -> tuple[list[AlertEvent], list[SeriesState]]:
+    """One period per run (the run's day) per source: days since its last successful capture, through
+    the threshold machine with threshold N (``>= N`` fires, a fresher capture resolves)."""
+    try:
+        last = dict(con.execute(
+            "SELECT source_id, max(partition_date) FROM raw.fetches "
+            "WHERE partition_date <= ? AND http_status BETWEEN 200 AND 399 GROUP BY 1", [as_of]).fetchall())
+    except duckdb.Error as exc:
+        raise RuleEvaluationError(f"rule {rule.id!r}: cannot read raw.fetches: {exc}") from exc
+    events, changed = [], []
+    for source_id, cadence in sorted(cadences.items()):
+        word = cadence.split()[0].strip(";,") if cadence.strip() else ""
+        if word not in rule.stale_after_days:
+            continue
+        machine_rule = ThresholdRule(
+            id=rule.id, kind="threshold", metric=Metric(mart="raw.fetches", value="days_since_capture",
+                                                        period="as_of", series=("source_id",),
+                                                        carry=("last_capture", "cadence")),
+            comparator=">=", threshold=Decimal(rule.stale_after_days[word]), severity=rule.severity,
+            receivers=rule.receivers, message=rule.message, lookback_days=rule.lookback_days)
+        series = {"source_id": source_id}
+        captured = last.get(source_id)
+        row = {"source_id": source_id, "as_of": as_of, "last_capture": captured, "cadence": cadence,
+               "days_since_capture": None if captured is None else Decimal((as_of - captured).days)}
+        sid = series_id(rule.id, series)
+        start = states.get(sid) or SeriesState(rule_id=rule.id, series=series)
+        current, t = step(machine_rule, start, as_of, row["days_since_capture"], row)
+        if current != start:
+            changed.append(current)
+        if t is not None:
+            events.append(replace(_event(machine_rule, as_of, series, t, send=True), kind=rule.kind))
+    return events, changed
+
+
 def evaluate(con: duckdb.DuckDBPyConnection, rules: Iterable[Rule], as_of: date,
-             states: dict[str, SeriesState] | None = None) -> tuple[list[AlertEvent], list[SeriesState]]:
-    """Every event the rules produce as of ``as_of`` and the series states that changed."""
+             states: dict[str, SeriesState] | None = None,
+             source_cadences: Mapping[str, str] | None = None) -> tuple[list[AlertEvent], list[SeriesState]]:
+    """Every event the rules produce as of ``as_of`` and the series states that changed.
+
+    ``source_cadences`` (source id -> the registry's cadence) feeds ``stale_source`` rules; the
+    orchestration passes it, since the alerts room does not import the scrapers."""
     states = states or {}
     events: list[AlertEvent] = []
     changed: list[SeriesState] = []
     for rule in rules:
-        if isinstance(rule, ThresholdRule):
+        if isinstance(rule, StaleSourceRule):
+            new_events, new_states = evaluate_stale_sources(con, rule, as_of, states, source_cadences or {})
+            events += new_events
+            changed += new_states
+        elif isinstance(rule, ThresholdRule):
             new_events, new_states = evaluate_threshold(con, rule, as_of, states)
             events += new_events
             changed += new_states

@@ -92,14 +92,7 @@ class _Rule(_Strict):
 
     @model_validator(mode="after")
     def _template_is_usable(self):
-        try:
-            fields = [name for _, name, _, _ in string.Formatter().parse(self.message) if name is not None]
-        except ValueError as exc:
-            raise ValueError(f"message: not a valid template: {exc}") from None
-        for name in fields:
-            root = re.split(r"[.\[]", name, maxsplit=1)[0]
-            if root not in TEMPLATE_FIELDS:
-                raise ValueError(f"message: unknown field {{{name}}} (use {', '.join(sorted(TEMPLATE_FIELDS))})")
+        _check_template(self.message)
         return self
 
     def passes(self, value: Decimal) -> bool:
@@ -134,8 +127,43 @@ class ChangeRule(_Rule):
     kind: Literal["change"]
 
 
-Rule = ThresholdRule | ChangeRule
-RULE_KINDS: dict[str, type[_Rule]] = {"threshold": ThresholdRule, "change": ChangeRule}
+class StaleSourceRule(_Strict):
+    """A source with no successful capture (``raw.fetches``, HTTP 2xx/3xx) for N days fires; a fresh capture
+    resolves it. N comes from the source's cadence in the registry: ``stale_after_days`` maps a cadence's
+    first word (``daily``, ...) to N; sources whose cadence is not listed are not checked. The value is
+    whole days since the last successful capture's partition day; a source never captured has no value
+    (its state is frozen, as for any absent data)."""
+
+    id: str = Field(pattern=RULE_ID_PATTERN)
+    kind: Literal["stale_source"]
+    description: str | None = None
+    stale_after_days: dict[str, Annotated[int, Field(ge=1)]] = Field(min_length=1)
+    severity: Literal["info", "warning", "critical"] = "warning"
+    receivers: tuple[str, ...] = ("default",)
+    message: str
+    lookback_days: int = Field(default=7, ge=1)
+
+    @model_validator(mode="after")
+    def _template_is_usable(self):
+        _check_template(self.message)
+        return self
+
+
+Rule = ThresholdRule | ChangeRule | StaleSourceRule
+RULE_KINDS: dict[str, type[BaseModel]] = {
+    "threshold": ThresholdRule, "change": ChangeRule, "stale_source": StaleSourceRule,
+}
+
+
+def _check_template(message: str) -> None:
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(message) if name is not None]
+    except ValueError as exc:
+        raise ValueError(f"message: not a valid template: {exc}") from None
+    for name in fields:
+        root = re.split(r"[.\[]", name, maxsplit=1)[0]
+        if root not in TEMPLATE_FIELDS:
+            raise ValueError(f"message: unknown field {{{name}}} (use {', '.join(sorted(TEMPLATE_FIELDS))})")
 
 
 @dataclass(frozen=True)

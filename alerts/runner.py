@@ -53,6 +53,8 @@ class AlertParams:
     environ: Mapping[str, str] | None = field(default=None, repr=False)
     #: receivers on 127.0.0.0/8 or ::1 are refused unless this is set (tests, the demo's local sink)
     allow_loopback: bool = False
+    #: source id -> the registry's cadence, for stale_source rules (the orchestration fills it)
+    source_cadences: Mapping[str, str] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> AlertParams:
@@ -129,7 +131,7 @@ def evaluate_and_record(con: duckdb.DuckDBPyConnection, config: Settings | Alert
     """
     params = _params(config)
     cfg = load_config(params.rules_path)
-    events, states = evaluate(con, cfg.rules, as_of, state.load_states(con))
+    events, states = evaluate(con, cfg.rules, as_of, state.load_states(con), params.source_cadences)
     formats = {r.id: r.format for r in cfg.receivers.values()}
     new = state.record(con, events, states, formats=formats, send=send, now=datetime.now(UTC))
     suppressed = sum(len(e.receivers) for e in new if not (send and e.send))

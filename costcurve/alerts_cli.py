@@ -46,10 +46,14 @@ def list_rules() -> None:
     rules = Table("rule", "kind", "metric", "when", "clear", "for", "severity", "receivers",
                   title=f"Rules ({settings.alert_rules})")
     for r in cfg.rules:
-        m = r.metric
-        where = "".join(f" [{k}={v}]" for k, v in m.filter.items())
-        rules.add_row(r.id, r.kind, f"{m.mart}.{m.value}{where} by {', '.join(m.series) or '-'}",
-                      f"{r.comparator} {r.threshold}", str(getattr(r, "clear", None) or ""),
+        if r.kind == "stale_source":
+            metric = "raw.fetches: days since the last successful capture, by source_id"
+            when = ", ".join(f"{cadence}: >= {days} days" for cadence, days in r.stale_after_days.items())
+        else:
+            m = r.metric
+            where = "".join(f" [{k}={v}]" for k, v in m.filter.items())
+            metric, when = f"{m.mart}.{m.value}{where} by {', '.join(m.series) or '-'}", f"{r.comparator} {r.threshold}"
+        rules.add_row(r.id, r.kind, metric, when, str(getattr(r, "clear", None) or ""),
                       str(getattr(r, "for_periods", "")), r.severity, ", ".join(r.receivers))
     console.print(rules)
     receivers = Table("receiver", "url from", "url set", "secret from", "secret set", "format", "max attempts",

@@ -191,10 +191,11 @@ def _print_summary(settings, outcomes, received: list[dict]) -> None:
 
 def _alerts_table(received: list[dict], limit: int = 12) -> Table:
     """The webhooks the local sink accepted (signature verified), of every rule and status: threshold
-    crossings (firing, resolved) first, then the biggest price changes."""
+    crossings (firing, resolved) first, then stale sources, then the biggest price changes."""
     table = Table("rule", "status", "series", "value", "threshold", "period", "summary",
                   title=f"Alerts delivered to the local sink this run: {len(received)}")
-    ordered = sorted(received, key=lambda p: (p.get("kind") != "threshold", -abs(_number(p.get("value"))),
+    kinds = {"threshold": 0, "stale_source": 1}
+    ordered = sorted(received, key=lambda p: (kinds.get(p.get("kind"), 2), -abs(_number(p.get("value"))),
                                                p.get("rule_id", ""), p.get("period", "")))
     for payload in ordered[:limit]:
         series = payload.get("series") or {}

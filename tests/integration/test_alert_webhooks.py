@@ -425,3 +425,37 @@ def test_loopback_is_refused_unless_allowed(con, params, httpserver):
     add_share(con, DAY0, "0.30")
     assert alerts.run(con, replace(params, allow_loopback=False), DAY0).dead == 1
     assert httpserver.log == []
+
+
+STALE_RULES = """
+version: 2
+rules:
+  - id: source_stale
+    kind: stale_source
+    stale_after_days: {daily: 3}
+    message: "{series[source_id]}: {value} days since {row[last_capture]}, {status}"
+"""
+
+
+def test_a_source_without_a_capture_for_n_days_fires_once_and_a_capture_resolves_it(con, params, httpserver,
+                                                                                      tmp_path):
+    httpserver.expect_request("/hooks/costcurve").respond_with_data("ok")
+    rules = tmp_path / "stale.yml"
+    rules.write_text(STALE_RULES, encoding="utf-8")
+    cadences = {"anthropic": "daily", "throughput_disclosures": "on change (edited by hand, read every run)",
+                "never_seen": "daily"}
+    stale = replace(params, rules_path=rules, source_cadences=cadences)
+    con.execute("CREATE SCHEMA raw; CREATE TABLE raw.fetches (partition_date DATE, source_id VARCHAR, http_status INTEGER)")
+    con.execute("INSERT INTO raw.fetches VALUES (DATE '2026-07-01', 'anthropic', 200), (DATE '2026-07-03', 'anthropic', 503),"
+                " (DATE '2026-07-01', 'throughput_disclosures', 200)")
+    for i in range(1, 7):  # 2026-07-02 .. 07-07: 1..6 days since the last good capture (the 503 does not count)
+        alerts.run(con, stale, DAY0 + timedelta(days=i))
+    con.execute("INSERT INTO raw.fetches VALUES (DATE '2026-07-08', 'anthropic', 200)")
+    alerts.run(con, stale, DAY0 + timedelta(days=7))
+    sent = bodies(httpserver)
+    # fires on 07-04 (3 days: 4 - 1), resolves on 07-08; 'on change' and never-captured sources are not judged
+    assert [(b["status"], b["series"], b["value"], b["period"]) for b in sent] == [
+        ("firing", {"source_id": "anthropic"}, "3", "2026-07-04"),
+        ("resolved", {"source_id": "anthropic"}, "0", "2026-07-08")]
+    assert sent[0]["kind"] == "stale_source" and sent[0]["episode_id"] == sent[1]["episode_id"]
+    assert sent[0]["summary"] == "anthropic: 3 days since 2026-07-01, firing"

@@ -25,12 +25,14 @@ BACKFILL_TAG = "dagster/backfill"
     "records events in the alerts.events outbox, then sends them as signed webhooks with the writer released.",
 )
 def alert_events(context: dg.AssetExecutionContext, costcurve: CostcurveResource) -> dg.MaterializeResult:
-    from alerts import deliver, evaluate_and_record
+    from alerts import AlertParams, deliver, evaluate_and_record
+    from scrapers.registry import SOURCES
 
     day = date.fromisoformat(context.partition_key)
     # a Dagster backfill replays past days: its events are recorded as suppressed, never sent
     send = BACKFILL_TAG not in context.run.tags
-    settings = costcurve.settings()
+    settings = AlertParams.from_settings(
+        costcurve.settings(), source_cadences={s.source_id: s.cadence for s in SOURCES.values()})
     with costcurve.warehouse_writer() as con:
         summary = evaluate_and_record(con, settings, as_of=day, send=send)
     if send:  # the writer is released: a receiver that is down never holds the daily run

@@ -33,7 +33,8 @@ def test_shipped_rules_cover_the_issue_rules_the_marts_support():
     cfg = load_config(PROJECT_ROOT / "alerts" / "rules.yml")
     by_id = {r.id: r for r in cfg.rules}
     assert set(by_id) == {"open_weight_share_25", "open_weight_share_lower_25", "price_cut_50", "price_rise_25",
-                          "frontier_open_gap_2x"}
+                          "frontier_open_gap_2x", "source_stale"}
+    assert by_id["source_stale"].stale_after_days == {"daily": 3}
     share = by_id["open_weight_share_25"]
     assert isinstance(share, ThresholdRule)
     assert (share.metric.mart, share.metric.value, share.metric.series) == (
@@ -81,7 +82,7 @@ def test_typo_in_a_nested_metric_key_names_the_path(rules_file):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("kind: threshold", "kind: treshold", r"kind: unknown kind 'treshold' \(known kinds: change, threshold\)"),
+        ("kind: threshold", "kind: treshold", r"kind: unknown kind 'treshold' \(known kinds: change, stale_source, threshold\)"),
         ('comparator: ">="', 'comparator: "=>"', "comparator: Input should be"),
         ("clear: 0.24", "clear: 0.26", r"clear: must be <= threshold \(0.25\)"),
         ("for: 2", "for: 0", "for: Input should be greater than or equal to 1"),
@@ -138,3 +139,10 @@ def test_clear_threshold_and_comparators():
          "comparator": "<=", "threshold": 2, "clear": "2.2", "message": "x"})
     assert rule.passes(Decimal(2)) and not rule.passes(Decimal("2.01"))
     assert not rule.clears(Decimal("2.2")) and rule.clears(Decimal("2.21"))  # clear when > 2.2
+
+
+def test_stale_source_rule_needs_a_cadence_map(rules_file):
+    text = "version: 2\nrules:\n  - id: stale\n    kind: stale_source\n    stale_after_days: {}\n    message: x\n"
+    assert "rule 'stale': stale_after_days: Dictionary should have at least 1 item" in _error(rules_file, text)
+    text = text.replace("{}", "{daily: 0}")
+    assert "stale_after_days.daily: Input should be greater than or equal to 1" in _error(rules_file, text)
