@@ -81,3 +81,19 @@ def test_an_invalid_rules_file_fails_the_alert_step_but_not_the_publish(tmp_path
     assert "rules.yml: rule 'share_25'" in message and "threshhold: Extra inputs are not permitted" in message
     assert (tmp_path / "published" / "costcurve.duckdb").exists()
     assert httpserver.log == []
+
+
+def test_the_relay_job_sends_what_is_due_without_evaluating(tmp_path, httpserver, monkeypatch):
+    import alerts
+    from orchestration.defs.deliver.relay import relay_alerts
+
+    path, resource = setup(tmp_path, monkeypatch, httpserver, RULES)
+    with duckdb.connect(str(path)) as con:
+        params = alerts.AlertParams(rules_path=tmp_path / "rules.yml")
+        alerts.evaluate_and_record(con, params, date(2026, 11, 20))  # recorded by a daily run, not yet sent
+        con.execute("DELETE FROM mart_open_weight_share")  # the relay must not need (or read) the marts
+    result = relay_alerts.execute_in_process(resources={"costcurve": resource})
+    assert result.success
+    assert len(httpserver.log) == 1
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("SELECT status FROM alerts.events").fetchall() == [("delivered",)]
