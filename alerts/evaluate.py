@@ -23,7 +23,7 @@ import duckdb
 
 from alerts.events import EVENT_ID_PREFIX, AlertEvent
 from alerts.machine import SeriesState, Transition, series_id, stable_id, step
-from alerts.rules import ChangeRule, Metric, Rule, StaleSourceRule, ThresholdRule
+from alerts.rules import ChangeRule, GateFailedRule, Metric, Rule, StaleSourceRule, ThresholdRule
 
 
 class RuleEvaluationError(RuntimeError):
@@ -64,11 +64,12 @@ def read_metric(con: duckdb.DuckDBPyConnection, rule: Rule, as_of: date,
     return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
-def _summary(rule: Rule, status: str, value: Decimal, period: date, series: dict, row: dict) -> str:
+def render_message(rule: Rule, status: str, value: Decimal, period: date, series: dict, row: dict) -> str:
     try:
         return " ".join(rule.message.format(
-            rule_id=rule.id, status=status, severity=rule.severity, value=value, threshold=rule.threshold,
-            clear=getattr(rule, "clear", None), comparator=rule.comparator, period=period.isoformat(),
+            rule_id=rule.id, status=status, severity=rule.severity, value=value,
+            threshold=getattr(rule, "threshold", None), clear=getattr(rule, "clear", None),
+            comparator=getattr(rule, "comparator", None), period=period.isoformat(),
             series=series, row={k: _decimal(v) if isinstance(v, float) else v for k, v in row.items()},
         ).split())
     except (KeyError, IndexError, ValueError, TypeError) as exc:  # a NULL carried into a numeric format
@@ -90,7 +91,7 @@ def _event(rule: Rule, as_of: date, series: dict, t: Transition, send: bool) -> 
         comparator=rule.comparator,
         threshold=rule.threshold,
         clear=getattr(rule, "clear", None),
-        summary=_summary(rule, t.status, t.value, t.period, series, t.row),
+        summary=render_message(rule, t.status, t.value, t.period, series, t.row),
         receivers=rule.receivers,
         data={c: t.row.get(c) for c in rule.metric.carry},
         send=send,
@@ -181,6 +182,8 @@ def evaluate(con: duckdb.DuckDBPyConnection, rules: Iterable[Rule], as_of: date,
     events: list[AlertEvent] = []
     changed: list[SeriesState] = []
     for rule in rules:
+        if isinstance(rule, GateFailedRule):
+            continue  # fed by a run-failure sensor (alerts.gates), never evaluated after the marts
         if isinstance(rule, StaleSourceRule):
             new_events, new_states = evaluate_stale_sources(con, rule, as_of, states, source_cadences or {})
             events += new_events

@@ -83,4 +83,4 @@ class AlertEvent:
             doc: dict[str, Any] = {"text": f"[{self.severity}] {self.status}: {self.summary}"}
         else:
             doc = self.payload()
-        return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)

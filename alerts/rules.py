@@ -149,9 +149,27 @@ class StaleSourceRule(_Strict):
         return self
 
 
-Rule = ThresholdRule | ChangeRule | StaleSourceRule
+class GateFailedRule(_Strict):
+    """A blocking quality gate failed. A failed gate skips everything after it, alerts included, so this
+    rule is not evaluated after the marts: a run-failure sensor hands the failed gates to
+    ``alerts.gates.record_gate_failures``. One event per failed gate and run (nothing to resolve)."""
+
+    id: str = Field(pattern=RULE_ID_PATTERN)
+    kind: Literal["gate_failed"]
+    description: str | None = None
+    severity: Literal["info", "warning", "critical"] = "critical"
+    receivers: tuple[str, ...] = ("default",)
+    message: str
+
+    @model_validator(mode="after")
+    def _template_is_usable(self):
+        _check_template(self.message)
+        return self
+
+
+Rule = ThresholdRule | ChangeRule | StaleSourceRule | GateFailedRule
 RULE_KINDS: dict[str, type[BaseModel]] = {
-    "threshold": ThresholdRule, "change": ChangeRule, "stale_source": StaleSourceRule,
+    "threshold": ThresholdRule, "change": ChangeRule, "stale_source": StaleSourceRule, "gate_failed": GateFailedRule,
 }
 
 

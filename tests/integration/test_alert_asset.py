@@ -3,6 +3,7 @@ broken rules file fails the alert step alone (the analyst copy is still publishe
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import dagster as dg
@@ -97,3 +98,43 @@ def test_the_relay_job_sends_what_is_due_without_evaluating(tmp_path, httpserver
     assert len(httpserver.log) == 1
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute("SELECT status FROM alerts.events").fetchall() == [("delivered",)]
+
+
+def test_a_failed_gate_becomes_one_alert_naming_gate_expectations_and_rows(tmp_path, httpserver, monkeypatch):
+    from orchestration.defs.deliver.gate_alerts import failed_gates, gate_failure_alerts
+
+    rules = RULES + """
+  - id: gate_failed
+    kind: gate_failed
+    message: "{series[gate]} on {series[asset]}: {row[failed_critical_count]} failed over {row[rows_validated]} rows"
+"""
+    path, resource = setup(tmp_path, monkeypatch, httpserver, rules)
+
+    @dg.asset(key=["mart_x"])
+    def mart_x() -> None:
+        return None
+
+    @dg.asset_check(asset=mart_x, name="gx_mart_x", blocking=True)
+    def gx_mart_x() -> dg.AssetCheckResult:
+        return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.ERROR, description="FAILED",
+                                   metadata={"rows_validated": 12, "failed_critical_count": 2,
+                                             "failed_critical": [{"expectation": "expect_column_values_to_not_be_null"}]})
+
+    instance = dg.DagsterInstance.ephemeral()
+    failed = dg.materialize([mart_x, gx_mart_x], instance=instance, raise_on_error=False)
+    assert not failed.success
+    failures = failed_gates(instance, failed.run_id)
+    assert failures == [{"gate": "gx_mart_x", "asset": "mart_x", "failed_critical_count": 2, "rows_validated": 12,
+                         "summary": "FAILED", "failed_expectations": [{"expectation": "expect_column_values_to_not_be_null"}]}]
+
+    config = {"run_id": failed.run_id, "partition": "2026-11-20", "failures": json.dumps(failures)}
+    for _ in range(2):  # the sensor's run_key makes this once; a second launch still records nothing twice
+        result = gate_failure_alerts.execute_in_process(
+            resources={"costcurve": resource}, run_config={"ops": {"alert_failed_gates": {"config": config}}})
+        assert result.success
+    (request, _), = httpserver.log
+    body = json.loads(request.get_data())
+    assert (body["rule_id"], body["kind"], body["series"]) == ("gate_failed", "gate_failed",
+                                                               {"gate": "gx_mart_x", "asset": "mart_x"})
+    assert body["summary"] == "gx_mart_x on mart_x: 2 failed over 12 rows"
+    assert body["data"]["failed_expectations"] == [{"expectation": "expect_column_values_to_not_be_null"}]

@@ -33,7 +33,7 @@ def test_shipped_rules_cover_the_issue_rules_the_marts_support():
     cfg = load_config(PROJECT_ROOT / "alerts" / "rules.yml")
     by_id = {r.id: r for r in cfg.rules}
     assert set(by_id) == {"open_weight_share_25", "open_weight_share_lower_25", "price_cut_50", "price_rise_25",
-                          "frontier_open_gap_2x", "source_stale"}
+                          "frontier_open_gap_2x", "source_stale", "gate_failed"}
     assert by_id["source_stale"].stale_after_days == {"daily": 3}
     share = by_id["open_weight_share_25"]
     assert isinstance(share, ThresholdRule)
@@ -82,7 +82,7 @@ def test_typo_in_a_nested_metric_key_names_the_path(rules_file):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("kind: threshold", "kind: treshold", r"kind: unknown kind 'treshold' \(known kinds: change, stale_source, threshold\)"),
+        ("kind: threshold", "kind: treshold", r"kind: unknown kind 'treshold' \(known kinds: change, gate_failed, stale_source, threshold\)"),
         ('comparator: ">="', 'comparator: "=>"', "comparator: Input should be"),
         ("clear: 0.24", "clear: 0.26", r"clear: must be <= threshold \(0.25\)"),
         ("for: 2", "for: 0", "for: Input should be greater than or equal to 1"),

@@ -94,3 +94,9 @@ def test_an_hourly_relay_sends_the_outbox_between_daily_runs(defs):
     schedule = defs.resolve_schedule_def("relay_alerts_hourly")
     assert schedule.job_name == "relay_alerts" and schedule.cron_schedule == "30 * * * *"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+
+
+def test_a_failed_gate_is_alerted_from_a_run_failure_sensor(defs):
+    sensor = defs.resolve_sensor_def("alert_on_failed_gate")
+    assert sensor.job_name == "gate_failure_alerts"
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
