@@ -46,7 +46,9 @@ def list_rules() -> None:
     rules = Table("rule", "kind", "metric", "when", "clear", "for", "severity", "receivers",
                   title=f"Rules ({settings.alert_rules})")
     for r in cfg.rules:
-        if r.kind == "stale_source":
+        if r.kind == "gate_failed":
+            metric, when = "failed blocking gates of a run (run-failure sensor)", "any"
+        elif r.kind == "stale_source":
             metric = "raw.fetches: days since the last successful capture, by source_id"
             when = ", ".join(f"{cadence}: >= {days} days" for cadence, days in r.stale_after_days.items())
         else:

@@ -73,6 +73,8 @@ def test_list_test_and_enable(env, httpserver):
     listed = runner.invoke(app, ["alerts", "list"])
     assert listed.exit_code == 0, listed.output
     assert "share_25" in listed.output and "mart_open_weight_share.share_point" in listed.output
+    shipped = runner.invoke(app, ["alerts", "list"], env={"COSTCURVE_ALERT_RULES": ""})  # every shipped kind lists
+    assert shipped.exit_code == 0 and "gate_failed" in shipped.output and "source_stale" in shipped.output
     assert httpserver.url_for("/hook") not in listed.output  # names the variable, never the URL
 
     httpserver.expect_request("/hook").respond_with_data("ok")
