@@ -459,3 +459,20 @@ def test_a_source_without_a_capture_for_n_days_fires_once_and_a_capture_resolves
         ("resolved", {"source_id": "anthropic"}, "0", "2026-07-08")]
     assert sent[0]["kind"] == "stale_source" and sent[0]["episode_id"] == sent[1]["episode_id"]
     assert sent[0]["summary"] == "anthropic: 3 days since 2026-07-01, firing"
+
+
+def test_several_receivers_each_get_the_event_once_and_slack_gets_text(con, params, httpserver, tmp_path):
+    httpserver.expect_request("/hooks/costcurve").respond_with_data("ok")
+    httpserver.expect_request("/slack/T0").respond_with_data("ok")
+    rules = tmp_path / "two.yml"
+    rules.write_text(RULES.format(max_attempts=3).replace(
+        "rules:\n", "  - id: chat\n    url_env: TEAM_CHAT_URL\n    format: slack\nrules:\n", 1).replace(
+        "    clear: 0.24\n", "    clear: 0.24\n    receivers: [default, chat]\n", 1), encoding="utf-8")
+    two = replace(params, rules_path=rules, environ={"TEAM_CHAT_URL": httpserver.url_for("/slack/T0")})
+    daily(con, two, ["0.30", "0.31"])
+    by_path = {request.path: request for request, _ in httpserver.log}
+    assert sorted(by_path) == ["/hooks/costcurve", "/slack/T0"] and len(httpserver.log) == 2
+    assert by_path["/hooks/costcurve"].headers["webhook-id"] == by_path["/slack/T0"].headers["webhook-id"]
+    assert json.loads(by_path["/slack/T0"].get_data()) == {
+        "text": f"[warning] firing: Open-weight share 30.0% on 2026-07-01 ({BASE}), firing"}
+    assert "webhook-signature" not in by_path["/slack/T0"].headers  # no secret_env: sent unsigned
