@@ -1,16 +1,15 @@
-"""Alerts: rules read from a file, evaluated against the marts, recorded once in an outbox table
-(``alerts.events``) and delivered as Standard Webhooks-signed JSON. See ``alerts.runner.run``.
+"""Alerts: rules read from a file, evaluated against the marts through a per-series state machine,
+recorded once in an outbox table (``alerts.events``) and delivered as Standard Webhooks-signed JSON.
 
-The orchestration calls one function::
-
-    alerts.run(con, settings_or_params, as_of, send=True) -> RunSummary
+The orchestration calls ``evaluate_and_record`` with the warehouse writer held, then ``deliver`` (which
+holds the writer only to read and write rows, never while sending). ``run`` does both on one connection.
 """
 
 from alerts.deliver import DeliveryError, RetryPolicy, WebhookConfigError
 from alerts.evaluate import RuleEvaluationError, evaluate
 from alerts.events import AlertEvent
-from alerts.rules import RuleConfigError, load_rules
-from alerts.runner import AlertParams, RunSummary, run
+from alerts.rules import RuleConfigError, load_config, load_rules
+from alerts.runner import AlertParams, RunSummary, deliver, evaluate_and_record, run
 
 __all__ = [
     "AlertEvent",
@@ -21,7 +20,10 @@ __all__ = [
     "RuleEvaluationError",
     "RunSummary",
     "WebhookConfigError",
+    "deliver",
     "evaluate",
+    "evaluate_and_record",
+    "load_config",
     "load_rules",
     "run",
 ]

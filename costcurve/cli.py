@@ -17,6 +17,15 @@ app = typer.Typer(help="costcurve: the inference cost curve, from capture to war
 console = Console(width=None if sys.stdout.isatty() else 200)
 
 
+def _alerts_app() -> typer.Typer:
+    from costcurve.alerts_cli import app as alerts_app
+
+    return alerts_app
+
+
+app.add_typer(_alerts_app(), name="alerts")
+
+
 def _cell(value) -> str:
     """Money prints as published (DECIMAL(38,18) would show 18 trailing zeros); NULL prints empty."""
     if value is None:

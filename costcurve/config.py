@@ -54,6 +54,7 @@ class Settings:
     fetch_allow_loopback: bool
     alert_rules: Path
     alert_webhook_url: str | None
+    alert_allow_loopback: bool = False
     alert_webhook_secret: str | None = field(default=None, repr=False)
 
     @property
@@ -86,4 +87,5 @@ def load_settings() -> Settings:
         alert_rules=_path("COSTCURVE_ALERT_RULES", PROJECT_ROOT / "alerts" / "rules.yml"),
         alert_webhook_url=os.environ.get("COSTCURVE_ALERT_WEBHOOK_URL") or None,
         alert_webhook_secret=os.environ.get("COSTCURVE_ALERT_WEBHOOK_SECRET") or None,
+        alert_allow_loopback=os.environ.get("COSTCURVE_ALERT_ALLOW_LOOPBACK", "").strip().lower() in {"1", "true", "yes"},
     )

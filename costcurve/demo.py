@@ -89,6 +89,7 @@ def run_demo(replay_dir: Path | None = None) -> int:
         external = os.environ.get("COSTCURVE_ALERT_WEBHOOK_URL")
         if not external:
             os.environ["COSTCURVE_ALERT_WEBHOOK_URL"] = sink.url
+            os.environ["COSTCURVE_ALERT_ALLOW_LOOPBACK"] = "1"  # the sink is on 127.0.0.1
         settings = load_settings()
         days = demo_days(settings.replay_dir)
         log_dir = settings.archive.parent / "logs"
@@ -98,6 +99,7 @@ def run_demo(replay_dir: Path | None = None) -> int:
         outcomes = _replay_days(days, settings, defs, log_dir)
         if not external:
             os.environ.pop("COSTCURVE_ALERT_WEBHOOK_URL", None)
+            os.environ.pop("COSTCURVE_ALERT_ALLOW_LOOPBACK", None)
     _print_summary(settings, outcomes, sink.received)
     return 0 if all(o.success for o in outcomes) else 1
 
@@ -198,30 +200,40 @@ def _print_headlines(published: Path) -> None:
 
 
 def _alerts_table(received: list[dict], limit: int = 12) -> Table:
-    """The webhooks the local sink accepted (signature verified), biggest cuts first."""
-    table = Table("change", "provider / model", "token", "tier", "old → new (per 1M)", "from", "source",
+    """The webhooks the local sink accepted (signature verified), of every rule and status: threshold
+    crossings (firing, resolved) first, then stale sources, then the biggest price changes."""
+    table = Table("rule", "status", "series", "value", "threshold", "period", "summary",
                   title=f"Alerts delivered to the local sink this run: {len(received)}")
-    for payload in sorted(received, key=lambda p: p["data"]["change_pct"])[:limit]:
-        subject, data = payload["subject"], payload["data"]
+    kinds = {"threshold": 0, "stale_source": 1}
+    ordered = sorted(received, key=lambda p: (kinds.get(p.get("kind"), 2), -abs(_number(p.get("value"))),
+                                               p.get("rule_id", ""), p.get("period", "")))
+    for payload in ordered[:limit]:
+        series = payload.get("series") or {}
         table.add_row(
-            f"{data['change_pct']:+.1f}%",
-            f"{subject['provider_id']}/{subject['model_id']}",
-            subject["token_type"],
-            subject["service_tier"],
-            f"{subject['currency']} {data['old']['price_per_mtok'].rstrip('0').rstrip('.')} → "
-            f"{data['new']['price_per_mtok'].rstrip('0').rstrip('.')}",
-            data["new"]["valid_from"],
-            subject["source_id"],
+            payload.get("rule_id", "?"),
+            payload.get("status", "?"),
+            " / ".join(str(v) for v in series.values()),
+            str(payload.get("value", "")),
+            f"{payload.get('comparator', '')} {payload.get('threshold', '')}".strip(),
+            payload.get("period", ""),
+            payload.get("summary", ""),
         )
     if len(received) > limit:
         table.caption = f"… and {len(received) - limit} more (alerts.events in the warehouse holds them all)"
     return table
 
 
+def _number(text) -> float:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def _delivered(warehouse: Path) -> int:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return con.execute("SELECT count(*) FROM alerts.events WHERE status = 'delivered'").fetchone()[0]
+        return con.execute("SELECT count(DISTINCT event_id) FROM alerts.events WHERE status = 'delivered'").fetchone()[0]
     except duckdb.Error:
         return 0
     finally:

@@ -53,6 +53,7 @@ def _make_sandbox(root: Path, mp: pytest.MonkeyPatch, webhook_url: str | None = 
     mp.delenv("DAGSTER_HOME", raising=False)  # an ephemeral instance per run
     if webhook_url:
         mp.setenv("COSTCURVE_ALERT_WEBHOOK_URL", webhook_url)
+        mp.setenv("COSTCURVE_ALERT_ALLOW_LOOPBACK", "1")  # the test receiver is on 127.0.0.1
         mp.setenv("COSTCURVE_ALERT_WEBHOOK_SECRET", "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
     else:
         mp.delenv("COSTCURVE_ALERT_WEBHOOK_URL", raising=False)

@@ -141,6 +141,26 @@ def test_rerun_of_the_last_day_is_idempotent_and_sends_nothing(demo):
     assert len({b["id"] for b in demo["bodies"]}) == len(demo["bodies"])  # no event delivered twice
 
 
+def test_demo_fires_the_25pct_share_rule_into_the_sink(demo):
+    """The demo's first usage day is past 25%, so the walk fires there; the share never falls below the
+    24% clear line afterwards, so there is one firing event and no resolved one."""
+    share = [b for b in demo["bodies"] if b.get("rule_id") == "open_weight_share_25"]
+    assert [b["status"] for b in share] == ["firing"]
+    assert share[0]["series"]["measurement_base"].startswith("openrouter:")
+    con = duckdb.connect(str(demo["box"].warehouse), read_only=True)
+    try:
+        first_day, value = con.execute(
+            "SELECT period_start, share_point FROM mart_open_weight_share WHERE period_grain = 'day' "
+            "ORDER BY period_start LIMIT 1").fetchone()
+        lowest = con.execute("SELECT min(share_point) FROM mart_open_weight_share WHERE period_grain = 'day'").fetchone()[0]
+    finally:
+        con.close()
+    assert value >= Decimal("0.25")  # so the walk fires on the very first day
+    assert lowest >= Decimal("0.24")  # and never clears
+    assert (share[0]["period"], Decimal(share[0]["value"])) == (first_day.isoformat(), value)
+    assert share[0]["data"]["citation"].startswith("Source: OpenRouter")
+
+
 def test_archive_holds_one_file_per_distinct_capture(demo):
     from costcurve.config import PROJECT_ROOT
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import dagster as dg
@@ -116,8 +117,29 @@ def test_no_catch_up_after_a_failed_gate(tmp_path, make_sandbox):
         page.write_text(page.read_text().replace("$15 / MTok", "$150000 / MTok", 1))
         assert not run_day(DAY, defs=load_definitions(), dagster_instance=instance).success
         result = failure_sensor_result(instance)
+        gate_alert = gate_alert_sensor_result(instance)
     assert isinstance(result, dg.SkipReason)
     assert "gx_raw_price_facts" in result.skip_message
+    # ... but the failed gate itself is alerted (the alert step after the marts was skipped with them)
+    assert isinstance(gate_alert, dg.RunRequest)
+    config = gate_alert.run_config["ops"]["alert_failed_gates"]["config"]
+    assert config["partition"] == DAY.isoformat()
+    failures = {(f["gate"], f["asset"]): f for f in json.loads(config["failures"])}
+    failure = failures[("gx_raw_price_facts", "raw/anthropic")]
+    assert failure["failed_critical_count"] >= 1 and failure["rows_validated"] > 0
+    assert "expect_column_values_to_be_between" in failure["summary"]
+
+
+def gate_alert_sensor_result(instance: dg.DagsterInstance):
+    from orchestration.defs.deliver.gate_alerts import alert_on_failed_gate
+
+    (run,) = instance.get_runs()
+    (failure,) = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
+    context = dg.build_run_status_sensor_context(
+        sensor_name="alert_on_failed_gate", dagster_event=failure.dagster_event, dagster_instance=instance,
+        dagster_run=run,
+    ).for_run_failure()
+    return alert_on_failed_gate(context)
 
 
 def test_failing_gate_names_the_expectation_and_rows(tmp_path, make_sandbox):

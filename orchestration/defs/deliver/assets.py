@@ -14,23 +14,29 @@ BACKFILL_TAG = "dagster/backfill"
 
 
 @dg.asset(
-    key=["alerts", "price_alerts"],
+    key=["alerts", "alert_events"],
     group_name="deliver",
-    deps=MART_KEYS,
+    deps=[*MART_KEYS, dg.AssetKey(["fct_price_changes"])],  # the price-change rules read it
     partitions_def=daily_partitions,
     backfill_policy=one_day_per_run,
     pool=WAREHOUSE_POOL,
     kinds={"python", "duckdb"},
-    description="Evaluates alerts/rules.yml against the gated marts; new events go out as signed webhooks once.",
+    description="Evaluates alerts/rules.yml against the gated marts (state machine per rule and series), "
+    "records events in the alerts.events outbox, then sends them as signed webhooks with the writer released.",
 )
-def price_alerts(context: dg.AssetExecutionContext, costcurve: CostcurveResource) -> dg.MaterializeResult:
-    from alerts import run as run_alerts
+def alert_events(context: dg.AssetExecutionContext, costcurve: CostcurveResource) -> dg.MaterializeResult:
+    from alerts import AlertParams, deliver, evaluate_and_record
+    from scrapers.registry import SOURCES
 
     day = date.fromisoformat(context.partition_key)
     # a Dagster backfill replays past days: its events are recorded as suppressed, never sent
     send = BACKFILL_TAG not in context.run.tags
+    settings = AlertParams.from_settings(
+        costcurve.settings(), source_cadences={s.source_id: s.cadence for s in SOURCES.values()})
     with costcurve.warehouse_writer() as con:
-        summary = run_alerts(con, costcurve.settings(), as_of=day, send=send)
+        summary = evaluate_and_record(con, settings, as_of=day, send=send)
+    if send:  # the writer is released: a receiver that is down never holds the daily run
+        summary = deliver(costcurve.warehouse_writer, settings, summary)
     context.log.info(f"alerts {day}: {summary}")
     return dg.MaterializeResult(metadata={k: v for k, v in summary.items() if isinstance(v, (int, str))})
 
@@ -38,7 +44,8 @@ def price_alerts(context: dg.AssetExecutionContext, costcurve: CostcurveResource
 @dg.asset(
     key=["publish", "analyst_copy"],
     group_name="deliver",
-    deps=[*MART_KEYS, price_alerts],
+    # not after alert_events: an invalid rules file or a down receiver must not hold back the analyst copy
+    deps=MART_KEYS,
     partitions_def=daily_partitions,
     backfill_policy=one_day_per_run,
     pool=WAREHOUSE_POOL,

@@ -61,5 +61,6 @@ def test_retry_policy_retries_post_on_transient_statuses():
     retry = RetryPolicy(retries=3, backoff_factor=0.5).to_urllib3()
     assert retry.total == 3
     assert "POST" in retry.allowed_methods
-    assert set(retry.status_forcelist) == {429, 500, 502, 503, 504}
+    assert set(retry.status_forcelist) == {408, 429, 500, 502, 503, 504}
+    assert retry.backoff_jitter == 1.0  # the default policy spreads retries
     assert retry.raise_on_status is False

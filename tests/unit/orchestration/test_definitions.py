@@ -79,3 +79,24 @@ def test_mart_gates_know_each_marts_raw_inputs_from_the_dbt_lineage(defs):
     assert upstream_raw_tables("mart_capex_total") == ("raw.capex_facts",)
     assert "raw.price_facts" in upstream_raw_tables("fct_price_history")
     assert "raw.capex_facts" not in upstream_raw_tables("fct_price_history")
+
+
+def test_alerts_run_after_the_marts_and_publish_does_not_wait_on_them(defs):
+    graph = asset_graph(defs)
+    alerts_key, publish_key = dg.AssetKey(["alerts", "alert_events"]), dg.AssetKey(["publish", "analyst_copy"])
+    alert_deps = graph.get(alerts_key).parent_keys
+    assert {dg.AssetKey(["mart_open_weight_share"]), dg.AssetKey(["fct_price_changes"]),
+            dg.AssetKey(["mart_frontier_open_gap"])} <= alert_deps
+    assert alerts_key not in graph.get(publish_key).parent_keys  # a broken rules file never blocks the publish
+
+
+def test_an_hourly_relay_sends_the_outbox_between_daily_runs(defs):
+    schedule = defs.resolve_schedule_def("relay_alerts_hourly")
+    assert schedule.job_name == "relay_alerts" and schedule.cron_schedule == "30 * * * *"
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+
+
+def test_a_failed_gate_is_alerted_from_a_run_failure_sensor(defs):
+    sensor = defs.resolve_sensor_def("alert_on_failed_gate")
+    assert sensor.job_name == "gate_failure_alerts"
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
