@@ -264,14 +264,15 @@ def _price_deflation(r: Result):
     import plotly.graph_objects as go
 
     rows = r.dicts()
-    labels = [f"{x['model_id']} @ {x['seller_id']} ({x['capability_tier']})" for x in rows]
-    fig = _figure("Like-for-like change of frontier and mid-tier models' blended price, same model at the "
-                  "same seller", "", xaxis_title="change, %", barmode="group",
+    labels = [f"{x['model_id']} @ {x['seller_id']} ({x['capability_tier'] or 'untiered'})" for x in rows]
+    fig = _figure("Blended price change at the same seller: frontier and mid-tier models, and every model "
+                  "whose price moved", "", xaxis_title="change, %", barmode="group",
                   height=max(420, 60 + 28 * len(rows)))
     for column, name in (("change_90d_pct", "90 days"), ("change_365d_pct", "365 days")):
         fig.add_trace(go.Bar(y=labels, x=_floats(x[column] for x in rows), name=name, orientation="h",
+                             customdata=_floats(x["usd_per_mtok"] for x in rows),
                              texttemplate="%{x:.1f}%", textposition="outside",  # a 0% bar has no length
-                             hovertemplate="%{y}: %{x:.1f}%"))
+                             hovertemplate="%{y}: %{x:.1f}% (now $%{customdata} per 1M)"))
     fig.update_yaxes(autorange="reversed")
     return fig, max(r.col("as_of_date")), ""
 
@@ -284,7 +285,9 @@ def _frontier_open_gap(r: Result):
                   "closed price / open price (log)", yaxis_type="log")
     fig.add_trace(go.Scatter(
         x=_days(x["day"] for x in rows), y=_floats(x["gap_ratio"] for x in rows), mode="lines+markers",
-        marker={"size": 3},  # gap_ratio exists only on days an open model is frontier: often single days
+        # gap_ratio exists only on days an open model is frontier, and then equals best_open_ratio:
+        # drawn wide and pale beneath it so both stay visible
+        marker={"size": 4}, line={"width": 6}, opacity=0.45,
         name="gap_ratio: frontier closed / frontier open",
         customdata=[[x["frontier_closed_model_id"], x["frontier_open_model_id"]] for x in rows],
         hovertemplate="%{x}: %{y:.2f}x (%{customdata[0]} / %{customdata[1]})"))
@@ -328,7 +331,8 @@ def _open_weight_share(r: Result):
     rows = r.dicts()
     last = rows[-1]
     days = _days(x["period_start"] for x in rows)
-    pct = lambda key: [None if x[key] is None else 100 * float(x[key]) for x in rows]  # noqa: E731
+    # percent from the DECIMAL share (100 * Decimal is exact; 100 * float(0.407) is 40.699999...)
+    pct = lambda key: [None if x[key] is None else float(100 * x[key]) for x in rows]  # noqa: E731
     fig = _figure(f"Open-weight share of tokens, daily, against {100 * float(last['threshold']):.0f}% "
                   f"(measurement base: {last['measurement_base']})", "share of tokens, %",
                   yaxis_range=[0, 100])
@@ -350,7 +354,7 @@ def _capex(r: Result):
 
     rows = r.dicts()
     labels = [x["calendar_label"] for x in rows]
-    bn = lambda key: [None if x[key] is None else float(x[key]) / 1e9 for x in rows]  # noqa: E731
+    bn = lambda key: [None if x[key] is None else float(x[key] / Decimal(10**9)) for x in rows]  # noqa: E731
     fig = _figure("Hyperscaler capex per calendar quarter, trailing twelve months and run-rate (quarter x 4)",
                   "USD bn")
     fig.add_trace(go.Bar(x=labels, y=bn("capex_usd"), name="capex_usd (quarter)",
@@ -382,9 +386,10 @@ ORDER BY index_group, day
 SELECT as_of_date, seller_id, model_id, capability_tier, open_weights, usd_per_mtok,
        usd_per_mtok_90d_ago, change_90d_pct, usd_per_mtok_365d_ago, change_365d_pct
 FROM mart_price_deflation
-WHERE measure = 'blended' AND capability_tier IN ('frontier', 'mid')
-  AND (change_90d_pct IS NOT NULL OR change_365d_pct IS NOT NULL)
-ORDER BY capability_tier, model_id, seller_id
+WHERE measure = 'blended'
+  AND (change_90d_pct <> 0 OR change_365d_pct <> 0
+       OR (capability_tier IN ('frontier', 'mid') AND (change_90d_pct IS NOT NULL OR change_365d_pct IS NOT NULL)))
+ORDER BY coalesce(change_365d_pct, change_90d_pct), change_90d_pct, model_id, seller_id
 """, _price_deflation),
     Section("frontier_open_gap", "What is the frontier-to-open price gap?", "mart_frontier_open_gap", """
 SELECT day, frontier_closed_model_id, frontier_closed_usd_per_mtok, frontier_open_model_id,

@@ -74,8 +74,12 @@ def build(path: Path, skip: tuple[str, ...] = ()) -> Path:
     add("mart_price_deflation", as_of_date=LAST_DAY, seller_id="mistral", model_id="mistral/mistral-small",
         measure="blended", capability_tier="mid", usd_per_mtok=Decimal("0.15"), change_90d_pct=66.7,
         change_365d_pct=0.0)
-    add("mart_price_deflation", as_of_date=LAST_DAY, seller_id="x", model_id="small/model", measure="blended",
-        capability_tier="small", change_90d_pct=-99.0, change_365d_pct=-99.0)  # not a headline tier
+    # cerebras' gpt-oss-120b: +25% on both (a small-tier model whose price moved: shown);
+    # an unchanged small model is not a headline model (left out)
+    add("mart_price_deflation", as_of_date=LAST_DAY, seller_id="cerebras", model_id="openai/gpt-oss-120b",
+        measure="blended", capability_tier="small", change_90d_pct=25.0, change_365d_pct=25.0)
+    add("mart_price_deflation", as_of_date=LAST_DAY, seller_id="x", model_id="small/unchanged",
+        measure="blended", capability_tier="small", change_90d_pct=0.0, change_365d_pct=0.0)
     # claude-opus-5 at 10 over kimi-k3 at 6 = 1.67 on 2026-08-21; 2.62 on 2026-07-01 (README)
     for day, ratio in ((date(2026, 7, 1), 2.62), (LAST_DAY, 1.67)):
         add("mart_frontier_open_gap", day=day, measure="blended", frontier_closed_model_id="anthropic/claude-opus-5",
@@ -159,8 +163,9 @@ def test_each_chart_holds_its_mart_rows(rendered):
     assert "100 on 2024-04-01" in page
 
     bars = {t["name"]: (t["y"], t["x"]) for t in traces(page, "price_deflation")}
-    assert bars == {"90 days": (["mistral/mistral-small @ mistral (mid)"], [66.7]),
-                    "365 days": (["mistral/mistral-small @ mistral (mid)"], [0.0])}
+    # ordered by the year's change: 0.0 (mistral) before 25.0 (cerebras)
+    labels = ["mistral/mistral-small @ mistral (mid)", "openai/gpt-oss-120b @ cerebras (small)"]
+    assert bars == {"90 days": (labels, [66.7, 25.0]), "365 days": (labels, [0.0, 25.0])}
 
     gap = {t["name"].split(":")[0]: t["y"] for t in traces(page, "frontier_open_gap")}
     assert gap == {"gap_ratio": [2.62, 1.67], "best_open_ratio": [2.62, 1.67]}
