@@ -96,8 +96,6 @@ def render_report(con: duckdb.DuckDBPyConnection, path: Path) -> ReportRun:
     """Write the page at ``path`` and each section's SQL and CSV into ``report_data/`` beside it."""
     from plotly.offline import get_plotlyjs
 
-    from costcurve.headlines import headlines
-
     path = Path(path)
     data_dir = path.parent / DATA_DIR
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -110,6 +108,7 @@ def render_report(con: duckdb.DuckDBPyConnection, path: Path) -> ReportRun:
         try:
             cursor = con.execute(section.sql)
         except duckdb.CatalogException as exc:  # a warehouse built before this mart existed
+            csv_path.unlink(missing_ok=True)  # no stale rows from an earlier run beside the page
             run.skipped[section.name] = f"{section.mart} is missing ({_first_line(exc)})"
             parts.append(_section_html(section, None, run.skipped[section.name]))
             continue
@@ -124,7 +123,7 @@ def render_report(con: duckdb.DuckDBPyConnection, path: Path) -> ReportRun:
     page = _PAGE.format(
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         plotlyjs=get_plotlyjs(),
-        headlines=_headlines_html(headlines(con)),
+        headlines=_headlines_html(con),
         toc="".join(f'<li><a href="#{s.name}">{html.escape(s.heading)}</a></li>' for s in SECTIONS),
         sections="\n".join(parts),
         sources=_sources_html(),
@@ -184,7 +183,13 @@ def _section_html(section: Section, drawn: tuple | None, missing: str = "") -> s
             f'<p class="meta">{" · ".join(meta)} · {links}</p>{body}</section>')
 
 
-def _headlines_html(rows) -> str:
+def _headlines_html(con) -> str:
+    from costcurve.headlines import headlines
+
+    try:  # the charts below do not depend on the headlines: a failing one never blanks the page
+        rows = headlines(con)
+    except duckdb.Error as exc:
+        return f'<p class="missing">Headlines not read: {html.escape(_first_line(exc))}</p>'
     body = "".join(f"<tr><td>{html.escape(r.question)}</td><td>{html.escape(r.answer)}</td>"
                    f"<td><code>{html.escape(r.mart)}</code></td></tr>" for r in rows)
     return f'<table class="headlines"><tr><th>question</th><th>answer</th><th>from</th></tr>{body}</table>'

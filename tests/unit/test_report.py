@@ -240,13 +240,27 @@ def _same(value, text: str) -> bool:
     return text == value
 
 
-def test_a_missing_mart_says_so_and_the_rest_still_render(tmp_path):
-    published = build(tmp_path / "p" / "costcurve.duckdb", skip=("mart_capex_total",))
-    run = report.write_report(published, tmp_path / "r" / "report.html")
+def test_a_missing_mart_says_so_and_the_rest_still_render(published, tmp_path):
+    out = tmp_path / "r" / "report.html"
+    report.write_report(published, out)  # a full report first: its capex.csv must not outlive the mart
+    older = build(tmp_path / "p" / "costcurve.duckdb", skip=("mart_capex_total",))
+    run = report.write_report(older, out)
     assert set(run.skipped) == {"capex"} and "mart_capex_total is missing" in run.skipped["capex"]
     page = run.path.read_text()
     assert "No data: mart_capex_total is missing" in page
     assert page.count("Plotly.newPlot(") == len(CHARTS) - 1
+    assert not (out.parent / "report_data" / "capex.csv").exists()
+    assert 'href="report_data/capex.csv"' not in page and 'href="report_data/capex.sql"' in page
+
+
+def test_a_failing_headline_leaves_the_charts(published, tmp_path):
+    con = duckdb.connect(str(published))
+    con.execute("ALTER TABLE mart_capex_total DROP COLUMN run_rate_x_base_year")  # the headline reads it
+    con.close()
+    run = report.write_report(published, tmp_path / "report.html")
+    page = run.path.read_text()
+    assert "Headlines not read:" in page and "run_rate_x_base_year" in page
+    assert page.count("Plotly.newPlot(") == len(CHARTS)
 
 
 def test_cli_writes_the_report_and_prints_its_path(published, tmp_path, monkeypatch):
