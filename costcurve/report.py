@@ -170,6 +170,9 @@ def _section_html(section: Section, drawn: tuple | None, missing: str = "") -> s
         links = f'data: <a href="{DATA_DIR}/{section.name}.sql">SQL</a>'
     else:
         figure, as_of, citation = drawn
+        if not isinstance(figure, str):  # the figure names its mart too, so a PNG saved from it still does
+            stamp = section.mart + (f", as of {as_of}" if as_of is not None else "")
+            figure.update_layout(title_text=f"{figure.layout.title.text}<br><sup>{html.escape(stamp)}</sup>")
         body = figure if isinstance(figure, str) else figure.to_html(
             full_html=False, include_plotlyjs=False, div_id=f"chart-{section.name}",
             config={"displaylogo": False, "responsive": True})
@@ -230,7 +233,7 @@ def _figure(title: str, y_title: str, **layout):
     fig = go.Figure()
     layout = {"height": 520, **layout}
     fig.update_layout(template=TEMPLATE, title={"text": title, "x": 0.01},
-                      margin={"l": 70, "r": 30, "t": 70, "b": 50}, yaxis_title=y_title,
+                      margin={"l": 70, "r": 30, "t": 90, "b": 50}, yaxis_title=y_title,
                       legend={"orientation": "h", "y": -0.15}, **layout)
     return fig
 

@@ -140,11 +140,17 @@ def rendered(published, tmp_path):
     return run, out, out.read_text(encoding="utf-8")
 
 
-def traces(page: str, name: str) -> list[dict]:
-    """The Plotly traces of chart ``name``: the JSON array passed to Plotly.newPlot for its div."""
+def plot(page: str, name: str) -> tuple[list[dict], dict]:
+    """The traces and layout of chart ``name``: the JSON passed to Plotly.newPlot for its div."""
     start = re.search(rf'Plotly\.newPlot\(\s*"chart-{name}",\s*', page).end()
-    data, _ = json.JSONDecoder().raw_decode(page, start)
-    return data
+    decoder = json.JSONDecoder()
+    data, end = decoder.raw_decode(page, start)
+    layout, _ = decoder.raw_decode(page, re.compile(r",\s*").match(page, end).end())
+    return data, layout
+
+
+def traces(page: str, name: str) -> list[dict]:
+    return plot(page, name)[0]
 
 
 def test_the_page_is_self_contained(rendered):
@@ -164,6 +170,8 @@ def test_each_chart_holds_its_mart_rows(rendered):
     index = {t["name"]: t["y"] for t in traces(page, "cost_curve_index")}
     assert index == {"all": [100.0, 87.7], "frontier_closed": [100.0, 66.9], "open_weight": [100.0, 74.3]}
     assert "100 on 2024-04-01" in page
+    title = plot(page, "cost_curve_index")[1]["title"]["text"]  # the figure names its mart and date itself
+    assert title.endswith("(100 on 2024-04-01)<br><sup>mart_cost_curve_index, as of 2026-08-21</sup>")
 
     bars = {t["name"]: (t["y"], t["x"]) for t in traces(page, "price_deflation")}
     # ordered by the year's change: 0.0 (mistral) before 25.0 (cerebras)
