@@ -20,7 +20,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from costcurve import report
+# costcurve.demo is imported at collection so its console binds to pytest's capture, not to one test's
+from costcurve import charts, report
+from costcurve import demo as demo_module
 from costcurve.cli import app
 
 MARTS_YML = Path(__file__).resolve().parents[2] / "dbt_project" / "models" / "marts" / "_models.yml"
@@ -283,6 +285,42 @@ def test_cli_writes_the_report_and_prints_its_path(published, tmp_path, monkeypa
     monkeypatch.setenv("COSTCURVE_PUBLISHED", str(tmp_path / "nowhere.duckdb"))
     missing = CliRunner().invoke(app, ["report", "--out", str(out)])
     assert missing.exit_code == 1 and "make demo" in missing.output
+
+
+def test_the_demo_summary_survives_a_report_failure(tmp_path, monkeypatch):
+    import io
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("no plotly")
+
+    monkeypatch.setattr(report, "write_report", boom)
+    monkeypatch.setattr(charts, "write_charts", lambda *a, **k: [])
+    live = tmp_path / "costcurve.duckdb"
+    duckdb.connect(str(live)).close()
+    settings = SimpleNamespace(warehouse=live, published=live, archive=tmp_path / "archive")
+    printed = io.StringIO()
+    monkeypatch.setattr(demo_module, "console", Console(file=printed, width=200))
+    demo_module._print_summary(settings, [], [])  # returns: the report's failure is a warning only
+    assert "warning: report not written: RuntimeError: no plotly" in printed.getvalue()
+
+
+def test_the_demo_summary_names_the_report(published, tmp_path, monkeypatch):
+    import io
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    monkeypatch.setattr(charts, "write_charts", lambda *a, **k: [])
+    settings = SimpleNamespace(warehouse=tmp_path / "costcurve.duckdb", published=published, archive=tmp_path)
+    duckdb.connect(str(settings.warehouse)).close()
+    printed = io.StringIO()
+    monkeypatch.setattr(demo_module, "console", Console(file=printed, width=400))
+    demo_module._print_summary(settings, [], [])
+    page = tmp_path / "reports" / "report.html"
+    assert f"report: {page}" in printed.getvalue() and page.exists()
 
 
 # --------------------------------------------------------------------------------------- a real browser
