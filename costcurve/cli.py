@@ -243,6 +243,26 @@ def charts(
 
 
 @app.command()
+def report(
+    out: Path | None = typer.Option(None, "--out", dir_okay=False, help="the HTML file (default: warehouse/reports/report.html)"),
+) -> None:
+    """Write the curve as one self-contained HTML page (charts, SQL and CSV of each) from the published copy."""
+    import duckdb
+
+    from costcurve.config import load_settings
+    from costcurve.report import default_report_path, write_report
+
+    settings = load_settings()
+    try:
+        run = write_report(settings.published, out or default_report_path(settings),
+                           echo=lambda message: typer.echo(message, err=True))
+    except (duckdb.Error, FileNotFoundError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(str(run.path))
+
+
+@app.command()
 def headlines() -> None:
     """The questions costcurve answers, one line each, from the marts of the published analyst copy."""
     import duckdb

@@ -188,6 +188,14 @@ def _print_summary(settings, outcomes, received: list[dict]) -> None:
             console.print(f"chart: {path}", markup=False)
     except Exception as exc:
         console.print(f"warning: charts not drawn: {type(exc).__name__}: {exc}", style="yellow", markup=False)
+    try:  # the report is a view of the published copy too: its failure never fails the demo
+        from costcurve.report import default_report_path, write_report
+
+        run = write_report(settings.published, default_report_path(settings),
+                           echo=lambda message: console.print(message, markup=False))
+        console.print(f"report: {run.path}", markup=False)
+    except Exception as exc:
+        console.print(f"warning: report not written: {type(exc).__name__}: {exc}", style="yellow", markup=False)
 
 
 def _print_headlines(published: Path) -> None:
