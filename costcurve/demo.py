@@ -25,8 +25,7 @@ from costcurve.config import load_settings
 
 #: bound to the terminal's stdout at import: each day's run sends its own output to a log file, and
 #: the progress bar must not follow it there
-# no file=: rich then writes to whatever sys.stdout is at print time (a test capturing output, a redirect)
-console = Console(width=None if sys.stdout.isatty() else 140)
+console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 140)
 
 
 class WebhookSink:
