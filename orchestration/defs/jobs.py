@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.defs.deliver.assets import RECORD_ONLY_TAG
 from orchestration.partitions import daily_partitions
 
 daily_job = dg.define_asset_job(
@@ -30,11 +31,12 @@ catch_up_job = dg.define_asset_job(
 
 rebuild_job = dg.define_asset_job(
     name="rebuild",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("ingest") - dg.AssetSelection.groups("deliver")
-    | dg.AssetSelection.keys(["publish", "analyst_copy"]),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("ingest"),
     partitions_def=daily_partitions,
-    description="Rebuild the marts from the raw tables as they are, gate them and publish; no capture, no "
-    "alerts (used after `costcurve backfill`, which must send no webhooks).",
+    # its alert step evaluates and records (as suppressed) but sends nothing: a backfill never pages
+    tags={RECORD_ONLY_TAG: "true"},
+    description="Rebuild the marts from the raw tables as they are, gate them, record alerts without sending "
+    "them, and publish; no capture (used after `costcurve backfill`, which must send no webhooks).",
 )
 
 

@@ -19,6 +19,7 @@ def test_backfill_builds_history_before_the_first_day(tmp_path, make_sandbox, ht
         box = make_sandbox(tmp_path, mp, httpserver.url_for("/hook"))
         assert run_day(date(2026, 7, 24), defs=load_definitions()).success
         posts = len(httpserver.log)
+        suppressed_before = _suppressed(box.warehouse)
         result = CliRunner().invoke(app, ["backfill"])
         again = CliRunner().invoke(app, ["backfill", "--no-rebuild"])
     assert result.exit_code == 0, result.output
@@ -44,7 +45,18 @@ def test_backfill_builds_history_before_the_first_day(tmp_path, make_sandbox, ht
         (date(2025, 2, 28), None, 0.8, "first_seen"),
     ]
     assert len(httpserver.log) == posts  # a backfill sends no webhooks
+    # ... but its rebuild evaluates the rules and records what fired (LiteLLM, captured on 2026-07-24, is
+    # stale by today) as suppressed
+    assert _suppressed(box.warehouse) > suppressed_before
     # idempotent: the second backfill replaced the same slices
     con = duckdb.connect(str(box.warehouse), read_only=True)
     assert con.execute("SELECT count(*) FROM raw.price_facts WHERE partition_date < '2026-07-24'").fetchone()[0] == raw
     con.close()
+
+
+def _suppressed(warehouse) -> int:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM alerts.events WHERE status = 'suppressed'").fetchone()[0]
+    finally:
+        con.close()

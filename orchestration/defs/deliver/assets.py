@@ -11,6 +11,8 @@ from warehouse.publish import MART_TABLES, export_parquet, publish_copy
 
 MART_KEYS = [dg.AssetKey([table]) for table in MART_TABLES]
 BACKFILL_TAG = "dagster/backfill"
+#: a run whose alert step records without sending (the rebuild after `costcurve backfill`)
+RECORD_ONLY_TAG = "costcurve/alerts_record_only"
 
 
 @dg.asset(
@@ -29,8 +31,9 @@ def alert_events(context: dg.AssetExecutionContext, costcurve: CostcurveResource
     from scrapers.registry import SOURCES
 
     day = date.fromisoformat(context.partition_key)
-    # a Dagster backfill replays past days: its events are recorded as suppressed, never sent
-    send = BACKFILL_TAG not in context.run.tags
+    # a Dagster backfill replays past days, and a rebuild follows `costcurve backfill`: their events are
+    # recorded as suppressed, never sent
+    send = BACKFILL_TAG not in context.run.tags and RECORD_ONLY_TAG not in context.run.tags
     settings = AlertParams.from_settings(
         costcurve.settings(), source_cadences={s.source_id: s.cadence for s in SOURCES.values()})
     with costcurve.warehouse_writer() as con:
