@@ -78,22 +78,27 @@ DEFAULT_RECEIVER = Receiver(
 )
 
 
-class _Rule(_Strict):
+class _Notifying(_Strict):
+    """What every rule has: an id, who is told and how the message reads."""
+
     id: str = Field(pattern=RULE_ID_PATTERN)
     description: str | None = None
-    metric: Metric
-    comparator: Comparator
-    threshold: Decimal
     severity: Literal["info", "warning", "critical"] = "warning"
     receivers: tuple[str, ...] = ("default",)
     message: str
-    #: events about periods older than this many days before the run's day are recorded, not sent
-    lookback_days: int = Field(default=7, ge=1)
 
     @model_validator(mode="after")
     def _template_is_usable(self):
         _check_template(self.message)
         return self
+
+
+class _Rule(_Notifying):
+    metric: Metric
+    comparator: Comparator
+    threshold: Decimal
+    #: events about periods older than this many days before the run's day are recorded, not sent
+    lookback_days: int = Field(default=7, ge=1)
 
     def passes(self, value: Decimal) -> bool:
         return _compare(value, self.comparator, self.threshold)
@@ -127,44 +132,25 @@ class ChangeRule(_Rule):
     kind: Literal["change"]
 
 
-class StaleSourceRule(_Strict):
+class StaleSourceRule(_Notifying):
     """A source with no successful capture (``raw.fetches``, HTTP 2xx/3xx) for N days fires; a fresh capture
     resolves it. N comes from the source's cadence in the registry: ``stale_after_days`` maps a cadence's
     first word (``daily``, ...) to N; sources whose cadence is not listed are not checked. The value is
     whole days since the last successful capture's partition day; a source never captured has no value
     (its state is frozen, as for any absent data)."""
 
-    id: str = Field(pattern=RULE_ID_PATTERN)
     kind: Literal["stale_source"]
-    description: str | None = None
     stale_after_days: dict[str, Annotated[int, Field(ge=1)]] = Field(min_length=1)
-    severity: Literal["info", "warning", "critical"] = "warning"
-    receivers: tuple[str, ...] = ("default",)
-    message: str
     lookback_days: int = Field(default=7, ge=1)
 
-    @model_validator(mode="after")
-    def _template_is_usable(self):
-        _check_template(self.message)
-        return self
 
-
-class GateFailedRule(_Strict):
+class GateFailedRule(_Notifying):
     """A blocking quality gate failed. A failed gate skips everything after it, alerts included, so this
     rule is not evaluated after the marts: a run-failure sensor hands the failed gates to
     ``alerts.gates.record_gate_failures``. One event per failed gate and run (nothing to resolve)."""
 
-    id: str = Field(pattern=RULE_ID_PATTERN)
     kind: Literal["gate_failed"]
-    description: str | None = None
     severity: Literal["info", "warning", "critical"] = "critical"
-    receivers: tuple[str, ...] = ("default",)
-    message: str
-
-    @model_validator(mode="after")
-    def _template_is_usable(self):
-        _check_template(self.message)
-        return self
 
 
 Rule = ThresholdRule | ChangeRule | StaleSourceRule | GateFailedRule
