@@ -360,7 +360,7 @@ def backfill(
     """Load the datasets' dated price histories as observations on the dates they claim, then rebuild."""
     from costcurve.backfill import HISTORY_SOURCES, BackfillError, run_backfill
     from costcurve.config import load_settings
-    from costcurve.runner import run_day
+    from costcurve.runner import log_warnings, run_day
 
     settings = load_settings()
     try:
@@ -377,9 +377,21 @@ def backfill(
     if rebuild and not _has_daily_runs(settings.warehouse):
         console.print("no daily run has loaded this warehouse yet: the marts build on the first `costcurve run`")
     elif rebuild:
-        outcome = run_day(datetime.now(UTC).date(), job_name="rebuild")
+        today = datetime.now(UTC).date()
+        # Dagster's event log and dbt's output (about 1,400 lines) go to a file; the screen gets the outcome,
+        # its errors and warnings, and where the rest is
+        log_file = settings.archive.parent / "logs" / f"backfill-rebuild-{today.isoformat()}.log"
+        outcome = run_day(today, job_name="rebuild", log_file=log_file)
         console.print(f"rebuild: {'success' if outcome.success else 'failed'}, {outcome.checks_passed} checks passed, "
-                      f"failed: {', '.join(outcome.checks_failed) or 'none'}")
+                      f"failed: {', '.join(outcome.checks_failed) or 'none'}", markup=False)
+        for error in outcome.errors:
+            console.print(f"  error: {error}", style="red", markup=False)
+        warnings = log_warnings(log_file)
+        for warning in warnings[:10]:
+            console.print(f"  warning: {warning}", style="yellow", markup=False)
+        if len(warnings) > 10:
+            console.print(f"  ... and {len(warnings) - 10} more warnings", style="yellow", markup=False)
+        console.print(f"Dagster and dbt output: {log_file}", markup=False, soft_wrap=True)
         if not outcome.success:
             raise typer.Exit(1)
 

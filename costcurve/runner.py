@@ -87,3 +87,16 @@ def _root_message(error) -> str:
     while error.cause is not None:
         error = error.cause
     return error.message.strip().splitlines()[-1] if error.message else error.cls_name or "error"
+
+
+def log_warnings(log_file: Path) -> list[str]:
+    """The WARNING events of a run's log (``run_day(log_file=...)``), as ``step: message``: the screen's
+    summary names them while the rest of Dagster's and dbt's output stays in the file.
+
+    Dagster's console logger writes ``time - dagster - WARNING - job - run id - step - message``."""
+    warnings = []
+    for line in Path(log_file).read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.split(" - ", 6)
+        if len(parts) == 7 and parts[1] == "dagster" and parts[2] == "WARNING":
+            warnings.append(f"{parts[5]}: {parts[6]}")
+    return warnings
