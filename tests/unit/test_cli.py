@@ -257,3 +257,12 @@ def test_a_result_too_wide_for_a_table_prints_one_block_per_row(published):
     assert result.exit_code == 0, result.output
     assert result.stdout.count("-[ row ") == 2
     assert "column_07 | value-07-abcdefg" in result.stdout and "…" not in result.stdout
+
+
+def test_backfill_of_an_unknown_source_is_one_line_and_opens_no_warehouse(tmp_path, monkeypatch):
+    warehouse = tmp_path / "warehouse" / "costcurve.duckdb"
+    monkeypatch.setenv("COSTCURVE_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("COSTCURVE_ARCHIVE", str(tmp_path / "archive"))
+    result = runner.invoke(app, ["backfill", "--source", "nosuch", "--no-rebuild"])
+    assert "unknown source 'nosuch'" in _one_line_error(result)
+    assert not warehouse.exists()
