@@ -134,12 +134,13 @@ def run_backfill(settings: Settings, source_ids: tuple[str, ...] = HISTORY_SOURC
     time), else one of our own is shown."""
     today = today or datetime.now(UTC).date()
     reports = []
+    sources = [get_source(source_id) for source_id in source_ids]  # a typo fails before the warehouse is opened
     with contextlib.ExitStack() as stack:
         if progress is None:
             progress = stack.enter_context(Progress(console=console or Console()))
         con = stack.enter_context(writer(settings.warehouse))
         ensure_raw_schema(con)
-        for source_id in source_ids:
-            reports.append(backfill_source(con, get_source(source_id), settings, today, progress))
+        for source in sources:
+            reports.append(backfill_source(con, source, settings, today, progress))
     return reports
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-app = typer.Typer(help="costcurve: the inference cost curve, from capture to warehouse to alert.", no_args_is_help=True)
+from costcurve import sql_output
+from costcurve.cli_errors import CostcurveGroup
+
+app = typer.Typer(help="costcurve: the inference cost curve, from capture to warehouse to alert.", no_args_is_help=True,
+                  cls=CostcurveGroup)
 # piped or captured output gets a wide table instead of rich's 80-column default
 console = Console(width=None if sys.stdout.isatty() else 200)
 
@@ -26,13 +30,12 @@ def _alerts_app() -> typer.Typer:
 app.add_typer(_alerts_app(), name="alerts")
 
 
-def _cell(value) -> str:
-    """Money prints as published (DECIMAL(38,18) would show 18 trailing zeros); NULL prints empty."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)
+@app.callback()
+def _global(
+    debug: bool = typer.Option(False, "--debug", envvar="COSTCURVE_DEBUG",
+                               help="show the Python traceback of an error instead of its one-line message"),
+) -> None:
+    """Read by CostcurveGroup (costcurve/cli_errors.py), which turns user errors into one line."""
 
 
 @app.command()
@@ -137,42 +140,83 @@ def _parse_together(source, files: list[Path]):
                      for file in files})
 
 
-@app.command()
+@app.command(context_settings={"ignore_unknown_options": True})  # a query may start with `--` (a comment)
 def sql(
-    query: str = typer.Argument(..., help="SQL to run, read-only, against the published analyst copy"),
-    max_rows: int = typer.Option(200, help="print at most this many rows"),
-    csv: bool = typer.Option(False, "--csv", help="print CSV instead of a table"),
+    query: str = typer.Argument(..., help="SQL to run, read-only, against the published analyst copy (a query "
+                                          "that starts with a `--` comment is fine; so is `sql -- QUERY`)"),
+    output_format: str = typer.Option("table", "--format", metavar="table|csv|json|parquet",
+                                      help="a table on screen; csv or json (to stdout or --out), parquet (--out)"),
+    max_rows: str | None = typer.Option(None, "--max-rows", metavar="N|all",
+                                        help=f"a table shows {sql_output.TABLE_ROWS} rows unless told; csv, json "
+                                             "and parquet write every row, and refuse a result over N"),
+    csv: bool = typer.Option(False, "--csv", help="same as --format csv"),
+    out: Path | None = typer.Option(None, "--out", dir_okay=False, help="write the csv/json/parquet to this file"),
 ) -> None:
-    """Run a read-only query against the published copy of the warehouse and print a table."""
-    import duckdb
-
+    """Run a read-only query against the published copy of the warehouse; print a table, CSV or JSON, or write
+    Parquet. Money prints as published (25, not 25.000000000000000000)."""
     from costcurve.config import load_settings
     from warehouse.connection import analyst
 
-    settings = load_settings()
+    fmt = _sql_format(output_format, csv, out)
     try:
-        with analyst(settings.published) as con:
-            cursor = con.execute(query)
-            columns = [d[0] for d in cursor.description or []]
-            rows = cursor.fetchmany(max_rows + 1)
-    except (duckdb.Error, FileNotFoundError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
-    shown = rows[:max_rows]
-    if csv:
-        import csv as csvlib
-        import sys
+        limit = sql_output.parse_max_rows(max_rows)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--max-rows'") from None
+    if fmt == "table" and max_rows is None:
+        limit = sql_output.TABLE_ROWS
+    with analyst(load_settings().published) as con:
+        cursor = con.execute(query)
+        if cursor is None or cursor.description is None:
+            raise sql_output.SqlOutputError("the query has no statement to run (it is empty or only comments)")
+        columns = [d[0] for d in cursor.description]
+        if fmt == "table":
+            rows = cursor.fetchmany(limit) if limit else list(sql_output.chunks(cursor))
+            total = len(rows) + (sql_output.count_rest(cursor) if limit else 0)
+            sql_output.print_table(_screen(), columns, rows, total)
+            return
+        too_many = sql_output.SqlOutputError(
+            f"the result has more than {limit} rows, and a file is never cut: --max-rows all writes every row "
+            "(or put a LIMIT in the query)")
+        if fmt == "parquet":
+            with sql_output.replacing(out, "wb") as stream:
+                written = sql_output.write_parquet(stream, cursor.fetch_record_batch(sql_output.CHUNK))
+                if limit and written > limit:
+                    raise too_many  # the half-written file goes with it
+        else:
+            rows = cursor.fetchmany(limit + 1) if limit else sql_output.chunks(cursor)
+            if limit and len(rows) > limit:
+                raise too_many  # before a single line is written
+            write = sql_output.write_csv if fmt == "csv" else sql_output.write_json
+            if out is None:
+                write(sys.stdout, columns, rows)
+                return
+            with sql_output.replacing(out) as stream:
+                written = write(stream, columns, rows)
+    typer.echo(f"wrote {written:,} rows to {out}", err=True)
 
-        writer = csvlib.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(shown)
-    else:
-        table = Table(*columns)
-        for row in shown:
-            table.add_row(*(_cell(v) for v in row))
-        console.print(table)
-    if len(rows) > max_rows:
-        typer.echo(f"(showing the first {max_rows} rows; use --max-rows for more)", err=True)
+
+def _sql_format(output_format: str, csv: bool, out: Path | None) -> str:
+    fmt = output_format.strip().lower()
+    if fmt not in sql_output.FORMATS:
+        raise typer.BadParameter(f"{output_format!r} is not one of {', '.join(sql_output.FORMATS)}",
+                                 param_hint="'--format'")
+    if csv and fmt not in {"table", "csv"}:
+        raise typer.BadParameter(f"--csv and --format {fmt} ask for two formats", param_hint="'--csv'")
+    fmt = "csv" if csv else fmt
+    if fmt == "parquet" and out is None:
+        raise typer.BadParameter("Parquet is a file: give --out FILE.parquet", param_hint="'--out'")
+    if fmt == "table" and out is not None:
+        raise typer.BadParameter("a table is for the screen: --out takes --format csv, json or parquet",
+                                 param_hint="'--out'")
+    return fmt
+
+
+def _screen() -> Console:
+    """The terminal's width in a terminal; piped or captured, $COLUMNS if set, else 200 (not rich's 80)."""
+    if sys.stdout.isatty():
+        return Console()
+    columns = os.environ.get("COLUMNS", "")
+    return Console(width=int(columns) if columns.isdigit() and int(columns) > 0 else 200)
 
 
 @app.command()
@@ -316,7 +360,7 @@ def backfill(
     """Load the datasets' dated price histories as observations on the dates they claim, then rebuild."""
     from costcurve.backfill import HISTORY_SOURCES, BackfillError, run_backfill
     from costcurve.config import load_settings
-    from costcurve.runner import run_day
+    from costcurve.runner import log_warnings, run_day
 
     settings = load_settings()
     try:
@@ -333,9 +377,21 @@ def backfill(
     if rebuild and not _has_daily_runs(settings.warehouse):
         console.print("no daily run has loaded this warehouse yet: the marts build on the first `costcurve run`")
     elif rebuild:
-        outcome = run_day(datetime.now(UTC).date(), job_name="rebuild")
+        today = datetime.now(UTC).date()
+        # Dagster's event log and dbt's output (about 1,400 lines) go to a file; the screen gets the outcome,
+        # its errors and warnings, and where the rest is
+        log_file = settings.archive.parent / "logs" / f"backfill-rebuild-{today.isoformat()}.log"
+        outcome = run_day(today, job_name="rebuild", log_file=log_file)
         console.print(f"rebuild: {'success' if outcome.success else 'failed'}, {outcome.checks_passed} checks passed, "
-                      f"failed: {', '.join(outcome.checks_failed) or 'none'}")
+                      f"failed: {', '.join(outcome.checks_failed) or 'none'}", markup=False)
+        for error in outcome.errors:
+            console.print(f"  error: {error}", style="red", markup=False)
+        warnings = log_warnings(log_file)
+        for warning in warnings[:10]:
+            console.print(f"  warning: {warning}", style="yellow", markup=False)
+        if len(warnings) > 10:
+            console.print(f"  ... and {len(warnings) - 10} more warnings", style="yellow", markup=False)
+        console.print(f"Dagster and dbt output: {log_file}", markup=False, soft_wrap=True)
         if not outcome.success:
             raise typer.Exit(1)
 
@@ -357,7 +413,10 @@ def run(
     """Run the daily job for one day, in the mode COSTCURVE_MODE says (live fetches or replay)."""
     from costcurve.runner import run_day
 
-    partition = date.fromisoformat(day) if day else datetime.now(UTC).date()
+    try:
+        partition = date.fromisoformat(day) if day else datetime.now(UTC).date()
+    except ValueError:
+        raise typer.BadParameter(f"{day!r} is not a date YYYY-MM-DD", param_hint="'--date'") from None
     raise typer.Exit(0 if run_day(partition).success else 1)
 
 

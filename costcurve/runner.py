@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -87,3 +88,22 @@ def _root_message(error) -> str:
     while error.cause is not None:
         error = error.cause
     return error.message.strip().splitlines()[-1] if error.message else error.cls_name or "error"
+
+
+def log_warnings(log_file: Path) -> list[str]:
+    """The WARNING events of a run's log (``run_day(log_file=...)``), as ``step: message``: the screen's
+    summary names them while the rest of Dagster's and dbt's output stays in the file.
+
+    Dagster's console logger writes ``time - dagster - WARNING - job - run id - step - message``; a library's
+    Python warning (GX's, say) reaches the file as ``path.py:12: FutureWarning: message``."""
+    warnings = []
+    for line in Path(log_file).read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.split(" - ", 6)
+        if len(parts) == 7 and parts[1] == "dagster" and parts[2] == "WARNING":
+            warnings.append(f"{parts[5]}: {parts[6]}")
+        elif python := PYTHON_WARNING.match(line):
+            warnings.append(f"{python['category']}: {python['message']}")
+    return warnings
+
+
+PYTHON_WARNING = re.compile(r"^\S+\.py:\d+: (?P<category>\w*Warning): (?P<message>.*)$")

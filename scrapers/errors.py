@@ -46,3 +46,13 @@ class RetryAfterTooLongError(FetchError):
 class ForbiddenAddressError(FetchError):
     """The URL, or a redirect it led to, resolves to an address that is not public (private, loopback,
     link-local, reserved). Refused before connecting: a page cannot steer the fetcher into a network."""
+
+
+class UnknownSourceError(KeyError):
+    """A source id that is not registered (a typo on the command line, a stale config).
+
+    A ``KeyError`` so callers that looked a source up in the registry's dict keep working; its message
+    lists the known ids (``KeyError`` would print it quoted)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown source"

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
+from scrapers.errors import UnknownSourceError
+
 #: the prose of a provider's page is never republished; the prices on it are facts
 PAGE_TERMS = "{name} website terms; prices are facts, the page's prose is not republished"
 
@@ -313,4 +315,4 @@ def get_source(source_id: str) -> Source:
         return SOURCES[source_id]
     except KeyError:
         known = ", ".join(sorted(SOURCES))
-        raise KeyError(f"unknown source {source_id!r}; known sources: {known}") from None
+        raise UnknownSourceError(f"unknown source {source_id!r}; known sources: {known}") from None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import duckdb
 import pytest
@@ -25,6 +25,12 @@ def test_backfill_builds_history_before_the_first_day(tmp_path, make_sandbox, ht
     assert result.exit_code == 0, result.output
     assert again.exit_code == 0, again.output
     assert "rebuild: success" in result.output
+    # the screen gets a summary; Dagster's event log and dbt's output (about 1,400 lines) go to a file
+    assert "- dagster - " not in result.output and "DEBUG" not in result.output
+    assert len(result.output.splitlines()) < 60, result.output
+    log_file = box.archive.parent / "logs" / f"backfill-rebuild-{datetime.now(UTC).date().isoformat()}.log"
+    assert f"Dagster and dbt output: {log_file}" in result.output
+    assert "- dagster - " in log_file.read_text()
     con = duckdb.connect(str(box.warehouse), read_only=True)
     first = con.execute(
         "SELECT source_id, min(observed_date) FROM fct_price_observations "
