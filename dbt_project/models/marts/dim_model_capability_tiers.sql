@@ -170,25 +170,16 @@ chosen as (
 
 ),
 
+winners as (
+
+    select * from chosen where claim_rank = 1
+
+),
+
 runs as (
 
-    select
-        *,
-        sum(case when capability_tier is distinct from previous_tier
-                   or tier_basis is distinct from previous_basis
-                   or source_id is distinct from previous_source
-                   or previous_to is distinct from valid_from then 1 else 0 end)
-            over (partition by model_id order by valid_from rows between unbounded preceding and current row) as run_number
-    from (
-        select *,
-               lag(capability_tier) over w as previous_tier,
-               lag(tier_basis) over w as previous_basis,
-               lag(source_id) over w as previous_source,
-               lag(valid_to) over w as previous_to
-        from chosen
-        where claim_rank = 1
-        window w as (partition by model_id order by valid_from)
-    )
+    -- a new row where the tier, its basis or its index changes, or after a gap
+    {{ adjacent_runs('winners', ['model_id'], ['capability_tier', 'tier_basis', 'source_id']) }}
 
 )
 

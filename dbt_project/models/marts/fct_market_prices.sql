@@ -97,32 +97,16 @@ chosen as (
 
 ),
 
-flagged as (
+winners as (
 
-    select
-        *,
-        case
-            when price_per_mtok is distinct from lag(price_per_mtok) over w
-                or price_basis is distinct from lag(price_basis) over w
-                or lag(valid_to) over w is distinct from valid_from
-                then 1
-            else 0
-        end as is_new_run
-
-    from chosen
-    where choice_rank = 1
-    window w as (partition by {{ key_list }} order by valid_from)
+    select * from chosen where choice_rank = 1
 
 ),
 
 runs as (
 
-    select
-        *,
-        sum(is_new_run) over (partition by {{ key_list }} order by valid_from
-                              rows between unbounded preceding and current row) as run_number
-
-    from flagged
+    -- a new row where the price or its basis changes, or after a gap
+    {{ adjacent_runs('winners', key, ['price_per_mtok', 'price_basis']) }}
 
 ),
 

@@ -167,31 +167,10 @@ per_stretch as (
 
 ),
 
-flagged as (
-
-    select
-        *,
-        case
-            when signature is distinct from lag(signature) over w
-                or consensus_price_per_mtok is distinct from lag(consensus_price_per_mtok) over w
-                or lag(valid_to) over w is distinct from valid_from
-                then 1
-            else 0
-        end as is_new_run
-
-    from per_stretch
-    window w as (partition by {{ key_list }} order by valid_from)
-
-),
-
 runs as (
 
-    select
-        *,
-        sum(is_new_run) over (partition by {{ key_list }} order by valid_from
-                              rows between unbounded preceding and current row) as run_number
-
-    from flagged
+    -- a new row where the compared sources, their prices or the consensus change, or after a gap
+    {{ adjacent_runs('per_stretch', key, ['signature', 'consensus_price_per_mtok']) }}
 
 ),
 
