@@ -15,15 +15,6 @@ from pathlib import Path
 
 import duckdb
 
-#: the public interface analysts query; staging and intermediate models are implementation detail
-MART_TABLES = (
-    "fct_price_observations", "fct_price_history", "fct_capex_quarterly", "fct_capex_annual", "dim_models",
-    "mart_open_weight_share", "mart_source_reconciliation", "mart_capex", "mart_capex_total",
-    "dim_model_capability_tiers", "mart_cost_curve_index", "mart_frontier_open_gap", "mart_price_deflation",
-    "mart_price_deflation_by_capability",
-)
-
-
 def publish_copy(warehouse: Path, published: Path) -> Path:
     warehouse, published = Path(warehouse), Path(published)
     if warehouse.name != published.name:
@@ -47,8 +38,8 @@ def publish_copy(warehouse: Path, published: Path) -> Path:
     return published
 
 
-def export_parquet(warehouse: Path, exports: Path, tables: tuple[str, ...] = MART_TABLES) -> dict[str, Path]:
-    """One Parquet file per mart (written to a temp name, then renamed), for tools that never touch DuckDB."""
+def export_parquet(warehouse: Path, exports: Path, tables: tuple[str, ...]) -> dict[str, Path]:
+    """One Parquet file per mart in ``tables`` (the published marts, see orchestration.dbt_project) (written to a temp name, then renamed), for tools that never touch DuckDB."""
     exports = Path(exports)
     exports.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}

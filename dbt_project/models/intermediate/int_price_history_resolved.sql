@@ -45,6 +45,7 @@ resolved as (
         history.valid_from,
         history.valid_to,
         history.valid_from_basis,
+        history.first_observed_date,
         history.last_observed_date,
         history.source_id in ({{ sql_string_list(var('seller_price_sources')) }}) as is_seller_price_list
 
@@ -63,7 +64,8 @@ resolved as (
 select
     {% for column in key %}resolved.{{ column }}, {% endfor %}
     resolved.source_id, resolved.price_per_mtok, resolved.usd_per_mtok, resolved.valid_from,
-    resolved.valid_from_basis, resolved.last_observed_date, resolved.is_seller_price_list,
+    resolved.valid_from_basis, resolved.first_observed_date, resolved.last_observed_date,
+    resolved.is_seller_price_list,
     case
         when resolved.source_id in ({{ sql_string_list(var('point_in_time_price_sources')) }})
             then coalesce(

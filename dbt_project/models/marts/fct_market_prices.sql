@@ -41,7 +41,17 @@ covering as (
             and resolved.last_observed_date >= stretches.valid_from as is_seller_price_list,
         resolved.valid_from_basis,
         resolved.valid_from = stretches.valid_from  as starts_here,
-        resolved.last_observed_date
+        resolved.last_observed_date,
+        -- the latest day the source is known to have shown the price inside this stretch (its version's
+        -- first or last observation, where one falls inside): a dataset still showing an old price after
+        -- the seller's page changed saw it after the stretch, not in it
+        case
+            when stretches.valid_to is null or resolved.last_observed_date < stretches.valid_to
+                then resolved.last_observed_date
+            when resolved.first_observed_date >= stretches.valid_from
+                and resolved.first_observed_date < stretches.valid_to
+                then resolved.first_observed_date
+        end                                         as observed_in_stretch
 
     from stretches
     inner join clipped as resolved
@@ -64,7 +74,9 @@ votes as (
         string_agg(distinct source_id, ',' order by source_id) as source_ids,
         -- the change's date basis: a source whose own interval starts here and states it
         min(case when starts_here then valid_from_basis end) as valid_from_basis,
-        max(last_observed_date)                             as last_observed_date
+        -- recency breaks a tie between votes; observed_in_stretch is what the row reports
+        max(last_observed_date)                             as last_observed_date,
+        max(observed_in_stretch)                            as observed_in_stretch
 
     from covering
     group by {{ key_list }}, valid_from, valid_to, price_per_mtok
@@ -126,7 +138,7 @@ merged as (
         -- every source that showed the run's price on some stretch of it
         array_to_string(list_sort(list_distinct(flatten(list(string_split(source_ids, ','))))), ',')
                                                             as source_ids,
-        max(last_observed_date)                             as last_observed_date
+        max(observed_in_stretch)                            as last_observed_date
 
     from runs
     group by {{ key_list }}, run_number, price_per_mtok, price_basis

@@ -7,9 +7,10 @@ import dagster as dg
 
 from orchestration.partitions import WAREHOUSE_POOL, daily_partitions, one_day_per_run
 from orchestration.resources import CostcurveResource
-from warehouse.publish import MART_TABLES, export_parquet, publish_copy
+from orchestration.dbt_project import published_marts
+from warehouse.publish import export_parquet, publish_copy
 
-MART_KEYS = [dg.AssetKey([table]) for table in MART_TABLES]
+MART_KEYS = [dg.AssetKey([table]) for table in published_marts()]
 BACKFILL_TAG = "dagster/backfill"
 #: a run whose alert step records without sending (the rebuild after `costcurve backfill`)
 RECORD_ONLY_TAG = "costcurve/alerts_record_only"
@@ -18,7 +19,7 @@ RECORD_ONLY_TAG = "costcurve/alerts_record_only"
 @dg.asset(
     key=["alerts", "alert_events"],
     group_name="deliver",
-    deps=[*MART_KEYS, dg.AssetKey(["fct_price_changes"])],  # the price-change rules read it
+    deps=MART_KEYS,  # among them fct_price_changes, which the price-change rules read
     partitions_def=daily_partitions,
     backfill_policy=one_day_per_run,
     pool=WAREHOUSE_POOL,
@@ -58,7 +59,7 @@ def alert_events(context: dg.AssetExecutionContext, costcurve: CostcurveResource
 def analyst_copy(context: dg.AssetExecutionContext, costcurve: CostcurveResource) -> dg.MaterializeResult:
     settings = costcurve.settings()
     published = publish_copy(Path(costcurve.warehouse), settings.published)
-    exports = export_parquet(Path(costcurve.warehouse), settings.exports)
+    exports = export_parquet(Path(costcurve.warehouse), settings.exports, published_marts())
     return dg.MaterializeResult(
         metadata={"published": str(published), "exports": dg.MetadataValue.json({k: str(v) for k, v in exports.items()})}
     )

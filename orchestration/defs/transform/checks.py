@@ -5,11 +5,10 @@ from functools import cache
 
 import dagster as dg
 
-from orchestration.dbt_project import dbt_project
+from orchestration.dbt_project import dbt_project, published_marts
 from orchestration.gates import gate_result
 from orchestration.partitions import WAREHOUSE_POOL
 from orchestration.resources import CostcurveResource
-from warehouse.publish import MART_TABLES
 
 
 def mart_gate(table: str) -> dg.AssetChecksDefinition:
@@ -74,4 +73,4 @@ def identity_coverage_gate(costcurve: CostcurveResource) -> dg.AssetCheckResult:
         return gate_result(con, "identity_coverage", IDENTITY_COVERAGE_SQL)
 
 
-mart_gates = [*(mart_gate(table) for table in MART_TABLES), identity_coverage_gate]
+mart_gates = [*(mart_gate(table) for table in published_marts()), identity_coverage_gate]

@@ -1,7 +1,7 @@
 """Test helpers (not a test module): good frames for every gated table, read back from DuckDB so dtypes are what the gates really see.
 
 Raw tables are created from warehouse/raw_schema.sql itself; marts from the column types of their dbt
-contracts (dbt_project/models/marts/_models.yml), written out here so these tests do not need dbt.
+contracts, read from dbt_project/models/marts/_models.yml (no dbt run needed).
 Tests break a good frame in one place and check the gate names the broken expectation and rows.
 """
 
@@ -14,104 +14,29 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import yaml
 
 REPO = Path(__file__).resolve().parents[3]
 RAW_SCHEMA_SQL = REPO / "warehouse" / "raw_schema.sql"
 
-MART_DDL = {
-    "fct_price_observations": """
-        observation_id VARCHAR NOT NULL, observed_date DATE NOT NULL, fetched_at TIMESTAMPTZ NOT NULL,
-        source_id VARCHAR NOT NULL, source_url VARCHAR, raw_sha256 VARCHAR, parser_version VARCHAR,
-        provider_id VARCHAR NOT NULL, model_id VARCHAR NOT NULL, model_name VARCHAR,
-        token_type VARCHAR NOT NULL, service_tier VARCHAR NOT NULL, context_band VARCHAR NOT NULL,
-        modality VARCHAR NOT NULL, currency VARCHAR NOT NULL, price_per_mtok DECIMAL(38, 18) NOT NULL,
-        usd_per_mtok DECIMAL(38, 18), unit_as_published VARCHAR, raw_value VARCHAR, valid_from DATE,
-        valid_to DATE, valid_from_basis VARCHAR, seller_id VARCHAR NOT NULL, canonical_model_id VARCHAR""",
-    "fct_price_history": """
-        price_history_id VARCHAR NOT NULL, source_id VARCHAR NOT NULL, provider_id VARCHAR NOT NULL,
-        model_id VARCHAR NOT NULL, token_type VARCHAR NOT NULL, service_tier VARCHAR NOT NULL,
-        context_band VARCHAR NOT NULL, modality VARCHAR NOT NULL, currency VARCHAR NOT NULL,
-        price_per_mtok DECIMAL(38, 18) NOT NULL, usd_per_mtok DECIMAL(38, 18), valid_from DATE NOT NULL,
-        valid_to DATE, is_current BOOLEAN NOT NULL, valid_from_basis VARCHAR NOT NULL,
-        first_observed_date DATE NOT NULL, last_observed_date DATE NOT NULL, previous_observed_date DATE,
-        first_observed_at TIMESTAMPTZ NOT NULL, last_observed_at TIMESTAMPTZ NOT NULL,
-        observation_count INTEGER NOT NULL""",
-    "fct_capex_quarterly": """
-        company VARCHAR NOT NULL, cik BIGINT NOT NULL, component VARCHAR NOT NULL, tag VARCHAR NOT NULL,
-        fiscal_year INTEGER NOT NULL, fiscal_quarter INTEGER NOT NULL, fiscal_label VARCHAR NOT NULL,
-        calendar_year INTEGER NOT NULL, calendar_quarter INTEGER NOT NULL, calendar_label VARCHAR NOT NULL,
-        period_start DATE NOT NULL, period_end DATE NOT NULL, capex_usd DECIMAL(20, 2) NOT NULL,
-        derivation VARCHAR NOT NULL, accession VARCHAR NOT NULL, filed DATE NOT NULL,
-        restated BOOLEAN NOT NULL""",
-    "dim_models": """
-        model_id VARCHAR NOT NULL, creator VARCHAR NOT NULL, model_family VARCHAR, model_name VARCHAR,
-        release_date DATE, open_weights BOOLEAN, open_weights_basis VARCHAR, hugging_face_id VARCHAR,
-        context_length BIGINT, name_count INTEGER, first_seen_date DATE NOT NULL, last_seen_date DATE NOT NULL,
-        licence VARCHAR, capability_score DECIMAL(18, 6), capability_index VARCHAR NOT NULL, capability_index_version VARCHAR,
-        capability_as_of DATE, capability_tier VARCHAR, capability_tier_basis VARCHAR""",
-    "dim_model_capability_tiers": """
-        model_id VARCHAR NOT NULL, valid_from DATE, valid_to DATE, capability_tier VARCHAR NOT NULL,
-        tier_basis VARCHAR NOT NULL, index_source_id VARCHAR, index_benchmark VARCHAR, index_version VARCHAR,
-        score DECIMAL(18, 6), best_score DECIMAL(18, 6), score_ratio DOUBLE""",
-    "mart_cost_curve_index": """
-        index_group VARCHAR NOT NULL, measure VARCHAR NOT NULL, day DATE NOT NULL, base_date DATE NOT NULL,
-        index_value DOUBLE, daily_link DOUBLE NOT NULL, series_matched INTEGER NOT NULL,
-        series_changed INTEGER NOT NULL""",
-    "mart_frontier_open_gap": """
-        day DATE NOT NULL, measure VARCHAR NOT NULL, frontier_closed_model_id VARCHAR NOT NULL,
-        frontier_closed_seller_id VARCHAR, frontier_closed_usd_per_mtok DECIMAL(38, 18) NOT NULL,
-        frontier_open_model_id VARCHAR, frontier_open_seller_id VARCHAR, frontier_open_usd_per_mtok DECIMAL(38, 18),
-        gap_ratio DOUBLE, best_open_model_id VARCHAR, best_open_seller_id VARCHAR,
-        best_open_usd_per_mtok DECIMAL(38, 18), best_open_ratio DOUBLE, capability_gap DECIMAL(18, 6),
-        capability_gap_index VARCHAR, gap_trend_annual_factor DOUBLE, gap_trend_days INTEGER NOT NULL""",
-    "mart_price_deflation": """
-        as_of_date DATE NOT NULL, seller_id VARCHAR NOT NULL, model_id VARCHAR NOT NULL, measure VARCHAR NOT NULL,
-        open_weights BOOLEAN, capability_tier VARCHAR, usd_per_mtok DECIMAL(38, 18) NOT NULL,
-        usd_per_mtok_30d_ago DECIMAL(38, 18), change_30d_pct DOUBLE, usd_per_mtok_90d_ago DECIMAL(38, 18),
-        change_90d_pct DOUBLE, usd_per_mtok_365d_ago DECIMAL(38, 18), change_365d_pct DOUBLE""",
-    "mart_price_deflation_by_capability": """
-        index_source_id VARCHAR NOT NULL, index_benchmark VARCHAR NOT NULL, threshold INTEGER NOT NULL,
-        day DATE NOT NULL, cheapest_usd_per_mtok DECIMAL(38, 18) NOT NULL, cheapest_model_id VARCHAR NOT NULL,
-        cheapest_seller_id VARCHAR NOT NULL, is_record_low BOOLEAN NOT NULL, fit_points INTEGER,
-        fit_first_day DATE, annual_decline_factor DOUBLE, annual_decline_factor_low DOUBLE,
-        annual_decline_factor_high DOUBLE""",
-    "mart_open_weight_share": """
-        measurement_base VARCHAR NOT NULL, source_id VARCHAR NOT NULL, period_grain VARCHAR NOT NULL,
-        period_start DATE NOT NULL, period_end DATE NOT NULL, days_covered INTEGER NOT NULL, is_partial BOOLEAN NOT NULL,
-        total_tokens BIGINT NOT NULL, open_weight_tokens BIGINT NOT NULL, closed_tokens BIGINT NOT NULL,
-        unknown_tokens BIGINT NOT NULL, other_tokens BIGINT NOT NULL, share_point DECIMAL(7, 6),
-        share_lower DECIMAL(7, 6) NOT NULL, share_upper DECIMAL(7, 6) NOT NULL, known_status_share DECIMAL(7, 6),
-        threshold DECIMAL(7, 6) NOT NULL, threshold_verdict VARCHAR NOT NULL, open_weight_models INTEGER NOT NULL,
-        closed_models INTEGER NOT NULL, unknown_models INTEGER NOT NULL, as_of DATE NOT NULL, citation VARCHAR NOT NULL""",
-    "mart_source_reconciliation": """
-        reconciliation_id VARCHAR NOT NULL, seller_id VARCHAR NOT NULL, model_id VARCHAR NOT NULL,
-        token_type VARCHAR NOT NULL, service_tier VARCHAR NOT NULL, context_band VARCHAR NOT NULL,
-        modality VARCHAR NOT NULL, currency VARCHAR NOT NULL, compared_from DATE NOT NULL, compared_to DATE,
-        is_current BOOLEAN NOT NULL, consensus_price_per_mtok DECIMAL(38, 18) NOT NULL,
-        min_price_per_mtok DECIMAL(38, 18) NOT NULL, max_price_per_mtok DECIMAL(38, 18) NOT NULL,
-        spread_pct DECIMAL(18, 4), sources INTEGER NOT NULL, source_ids VARCHAR NOT NULL,
-        consensus_sources INTEGER NOT NULL, disagreeing_sources INTEGER NOT NULL, disagreeing_source_ids VARCHAR,
-        disagreeing_prices VARCHAR, is_disagreement BOOLEAN NOT NULL, multi_price_source_ids VARCHAR,
-        tolerance_pct DECIMAL(9, 4) NOT NULL""",
-    "mart_capex": """
-        company VARCHAR NOT NULL, cik BIGINT NOT NULL, fiscal_year INTEGER NOT NULL, fiscal_quarter INTEGER NOT NULL,
-        fiscal_label VARCHAR NOT NULL, calendar_year INTEGER NOT NULL, calendar_quarter INTEGER NOT NULL,
-        calendar_label VARCHAR NOT NULL, period_start DATE NOT NULL, period_end DATE NOT NULL,
-        capex_usd DECIMAL(20, 2) NOT NULL, finance_lease_principal_usd DECIMAL(20, 2),
-        finance_lease_tagged BOOLEAN NOT NULL, capex_incl_finance_leases_usd DECIMAL(20, 2) NOT NULL,
-        ttm_capex_usd DECIMAL(20, 2), quarters_in_calendar_year INTEGER NOT NULL, calendar_year_capex_usd DECIMAL(20, 2),
-        run_rate_usd DECIMAL(20, 2) NOT NULL, year_ago_capex_usd DECIMAL(20, 2), yoy_growth_pct DECIMAL(12, 2),
-        is_latest_quarter BOOLEAN NOT NULL, derivation VARCHAR NOT NULL, restated BOOLEAN NOT NULL,
-        accession VARCHAR NOT NULL""",
-    "mart_capex_total": """
-        calendar_year INTEGER NOT NULL, calendar_quarter INTEGER NOT NULL, calendar_label VARCHAR NOT NULL,
-        companies_expected INTEGER NOT NULL, companies_reporting INTEGER NOT NULL, companies VARCHAR NOT NULL,
-        is_complete BOOLEAN NOT NULL, capex_usd DECIMAL(20, 2), capex_incl_finance_leases_usd DECIMAL(20, 2),
-        companies_with_finance_leases INTEGER NOT NULL, ttm_capex_usd DECIMAL(20, 2), run_rate_usd DECIMAL(20, 2),
-        year_ago_capex_usd DECIMAL(20, 2), yoy_growth_pct DECIMAL(12, 2), calendar_year_capex_usd DECIMAL(20, 2),
-        base_year INTEGER NOT NULL, base_year_capex_usd DECIMAL(20, 2), run_rate_x_base_year DECIMAL(12, 4),
-        ttm_x_base_year DECIMAL(12, 4), is_latest_complete_quarter BOOLEAN NOT NULL""",
-}
+DBT_MARTS_YML = REPO / "dbt_project" / "models" / "marts" / "_models.yml"
+
+
+def mart_contracts() -> dict[str, list[dict]]:
+    """Each mart's enforced dbt contract, ``{model: [{name, data_type, constraints}, ...]}``, from its YAML."""
+    models = yaml.safe_load(DBT_MARTS_YML.read_text())["models"]
+    return {m["name"]: m["columns"] for m in models if m.get("config", {}).get("contract", {}).get("enforced")}
+
+
+def _ddl(columns: list[dict]) -> str:
+    def not_null(column: dict) -> bool:
+        return any(c.get("type") == "not_null" for c in column.get("constraints", []))
+
+    return ", ".join(f'"{c["name"]}" {c["data_type"]}{" NOT NULL" if not_null(c) else ""}' for c in columns)
+
+
+#: the marts as their dbt contracts create them (types and NOT NULL), so a good frame has the real dtypes
+MART_DDL = {name: _ddl(columns) for name, columns in mart_contracts().items()}
 
 DAY = date(2025, 6, 1)
 FETCHED = datetime(2025, 6, 1, 6, 0, tzinfo=UTC)
@@ -511,6 +436,63 @@ def gap_rows() -> list[dict]:
     ]
 
 
+def capex_annual_rows() -> list[dict]:
+    """Microsoft's fiscal 2024 and 2025 capex as its 10-Ks filed them (SEC companyconcept
+    PaymentsToAcquirePropertyPlantAndEquipment, CIK 789019; ../shared/samples/sec/2026/companyconcept)."""
+    base = {"company": "microsoft", "cik": 789019, "component": "capex",
+            "tag": "PaymentsToAcquirePropertyPlantAndEquipment", "form": "10-K"}
+    return [
+        {**base, "fiscal_year": 2024, "fiscal_label": "FY2024", "period_start": date(2023, 7, 1),
+         "period_end": date(2024, 6, 30), "capex_usd": Decimal("44477000000.00"), "accession": "0000950170-24-087843",
+         "filed": date(2024, 7, 30), "filing_count": 3, "restated": False},
+        {**base, "fiscal_year": 2025, "fiscal_label": "FY2025", "period_start": date(2024, 7, 1),
+         "period_end": date(2025, 6, 30), "capex_usd": Decimal("64551000000.00"), "accession": "0000950170-25-100235",
+         "filed": date(2025, 7, 30), "filing_count": 2, "restated": False},
+    ]
+
+
+MARKET_SERIES = {"seller_id": "lab", "model_id": "lab/m-1", "token_type": "input", "service_tier": "standard",
+                 "context_band": "all", "modality": "text", "currency": "USD"}
+
+
+def market_price_rows() -> list[dict]:
+    """One series: the seller's page at 15, then a cut to 5 that still holds."""
+    base = {**MARKET_SERIES, "price_basis": "seller_price_list", "sources_agreeing": 1, "sources_listing": 2,
+            "source_ids": "lab_page"}
+    return [
+        {**base, "market_price_id": sha("m-1|2025-01-01"), "price_per_mtok": Decimal("15"), "usd_per_mtok": Decimal("15"),
+         "valid_from": date(2025, 1, 1), "valid_to": date(2025, 3, 1), "is_current": False,
+         "valid_from_basis": "first_seen", "last_observed_date": date(2025, 2, 27)},
+        {**base, "market_price_id": sha("m-1|2025-03-01"), "price_per_mtok": Decimal("5"), "usd_per_mtok": Decimal("5"),
+         "valid_from": date(2025, 3, 1), "valid_to": None, "is_current": True, "valid_from_basis": "effective",
+         "last_observed_date": DAY},
+    ]
+
+
+def price_change_rows() -> list[dict]:
+    """The cut of market_price_rows(), then a first-seen rise."""
+    base = {**MARKET_SERIES, "price_basis": "seller_price_list", "source_ids": "lab_page"}
+    return [
+        {**base, "price_change_id": sha("m-1|2025-03-01"), "old_price_per_mtok": Decimal("15"),
+         "new_price_per_mtok": Decimal("5"), "old_usd_per_mtok": Decimal("15"), "new_usd_per_mtok": Decimal("5"),
+         "change_pct": Decimal("-66.6667"), "effective_date": date(2025, 3, 1), "effective_date_basis": "effective",
+         "old_last_observed_date": date(2025, 2, 27)},
+        {**base, "price_change_id": sha("m-1|2025-06-01"), "old_price_per_mtok": Decimal("5"),
+         "new_price_per_mtok": Decimal("6"), "old_usd_per_mtok": Decimal("5"), "new_usd_per_mtok": Decimal("6"),
+         "change_pct": Decimal("20"), "effective_date": date(2025, 6, 1), "effective_date_basis": "first_seen",
+         "old_last_observed_date": date(2025, 5, 30)},
+    ]
+
+
+def unmatched_name_rows() -> list[dict]:
+    return [
+        {"source_id": "litellm", "provider_id": "lab", "name": "lab/unknown-1", "model_name": None,
+         "first_seen_date": date(2025, 1, 1), "last_seen_date": DAY, "price_rows": 4},
+        {"source_id": "openrouter_models", "provider_id": "lab", "name": "lab/unknown-1", "model_name": "Unknown 1",
+         "first_seen_date": DAY, "last_seen_date": DAY, "price_rows": 2},
+    ]
+
+
 def deflation_rows() -> list[dict]:
     return [
         {"as_of_date": DAY, "seller_id": "lab", "model_id": "lab/m-1", "measure": measure, "open_weights": False,
@@ -706,13 +688,18 @@ ROWS = {
     "mart_price_deflation_by_capability": ("mart_price_deflation_by_capability", deflation_by_capability_rows),
     "mart_capex": ("mart_capex", capex_mart_rows),
     "mart_capex_total": ("mart_capex_total", capex_total_rows),
+    "fct_capex_annual": ("fct_capex_annual", capex_annual_rows),
+    "fct_market_prices": ("fct_market_prices", market_price_rows),
+    "fct_price_changes": ("fct_price_changes", price_change_rows),
+    "mart_unmatched_model_names": ("mart_unmatched_model_names", unmatched_name_rows),
 }
 #: suites whose table may legitimately be empty for a source and day (no critical row-count check): a day
 #: without parse exclusions; the share before any OpenRouter usage is loaded; the reconciliation while no
-#: two sources show the same price series; the curve marts before a price (or a scored model) is loaded
+#: two sources show the same price series; the curve marts before a price (or a scored model) is loaded; no
+#: price change before a price has changed; no unmatched name when every name resolves
 MAY_BE_EMPTY = {"raw_parse_exclusions", "mart_open_weight_share", "mart_source_reconciliation",
                 "dim_model_capability_tiers", "mart_cost_curve_index", "mart_frontier_open_gap", "mart_price_deflation",
-                "mart_price_deflation_by_capability"}
+                "mart_price_deflation_by_capability", "fct_price_changes", "mart_unmatched_model_names"}
 
 
 def warehouse() -> duckdb.DuckDBPyConnection:

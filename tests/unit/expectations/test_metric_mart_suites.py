@@ -225,3 +225,58 @@ def test_good_capex_frames_pass():
     for suite, rows in (("mart_capex", capex_mart_rows), ("mart_capex_total", capex_total_rows)):
         result = validate(frame_for(suite, rows()), suite)
         assert result.success, result.summary()
+
+
+MARKET_BREAKS = {
+    "fct_market_prices": {
+        "two current prices of a series": (  # on row 0, the closed 15; row 1 is current already
+            {"is_current": True, "valid_to": None, "row": 0}, "expect_compound_columns_to_be_unique",
+            ("seller_id", "model_id", "token_type", "service_tier", "context_band", "modality", "currency"),
+        ),
+        "an interval that ends where it starts": ({"valid_to": date(2025, 1, 1)}, PAIR, ("valid_to", "valid_from")),
+        "more sources agreeing than listing": ({"sources_agreeing": 3}, PAIR, ("sources_listing", "sources_agreeing")),
+        "a seller that is not canonical": ({"seller_id": "Lab"}, "expect_column_values_to_match_regex", ("seller_id",)),
+        "a USD price whose USD value differs": ({"usd_per_mtok": Decimal("14")}, "expect_column_pair_values_to_be_equal",
+                                                ("usd_per_mtok", "price_per_mtok")),
+        "an unknown basis": ({"price_basis": "median"}, "expect_column_values_to_be_in_set", ("price_basis",)),
+    },
+    "fct_price_changes": {
+        "a change to the same price": ({"change_pct": Decimal("0")}, "expect_column_values_to_not_be_in_set",
+                                       ("change_pct",)),
+        "a fall past 100%": ({"change_pct": Decimal("-120")}, BETWEEN, ("change_pct",)),
+        # row 1 is first_seen: the change fell after the old price's last observation, never on or before it
+        "first seen on a day the old price was still seen": (
+            {"old_last_observed_date": date(2025, 6, 1)}, PAIR, ("effective_date", "old_last_observed_date"),
+        ),
+        "a negative new price": ({"new_price_per_mtok": Decimal("-1"), "new_usd_per_mtok": Decimal("-1")}, BETWEEN,
+                                 ("new_price_per_mtok",)),
+    },
+    "mart_unmatched_model_names": {
+        "last seen before first seen": ({"first_seen_date": date(2026, 1, 1)}, PAIR,
+                                        ("last_seen_date", "first_seen_date")),
+        "a name without a source": ({"source_id": None}, "expect_column_values_to_not_be_null", ("source_id",)),
+    },
+}
+MARKET_CASES = [(suite, case) for suite, cases in MARKET_BREAKS.items() for case in cases]
+
+
+@pytest.mark.parametrize(("suite", "case"), MARKET_CASES)
+def test_market_mart_critical_checks_block(suite, case):
+    from gate_frames import ROWS
+
+    change, expectation_type, columns = MARKET_BREAKS[suite][case]
+    change = dict(change)
+    row = change.pop("row", 1)  # the last row: the current price, the first-seen change, the second name
+    result = validate(_frame(suite, ROWS[suite][1], change, row=row), suite)
+    assert not result.success
+    assert (expectation_type, columns) in failed(result), result.summary()
+
+
+def test_an_effective_change_may_follow_a_later_sighting_of_the_old_price():
+    """An announced change (effective) can take effect before a source last showed the old price; only a
+    first-seen change is bound to fall after it."""
+    from gate_frames import price_change_rows
+
+    result = validate(_frame("fct_price_changes", price_change_rows, {"old_last_observed_date": date(2025, 3, 5)},
+                             row=0), "fct_price_changes")
+    assert result.success, result.summary()

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from gate_frames import MAY_BE_EMPTY
+from gate_frames import MAY_BE_EMPTY, ROWS, mart_contracts
 
 from expectations import runner
 from expectations.runner import SuiteError, load_suite, read_suite_json
@@ -15,7 +15,6 @@ from scrapers import records
 
 REPO = Path(__file__).resolve().parents[3]
 RAW_SCHEMA_SQL = REPO / "warehouse" / "raw_schema.sql"
-DBT_MARTS_YML = REPO / "dbt_project" / "models" / "marts" / "_models.yml"
 
 RAW_SUITES = {
     "raw_price_facts": "price_facts",
@@ -28,83 +27,8 @@ RAW_SUITES = {
     "raw_parse_exclusions": "parse_exclusions",
     "raw_capability_scores": "capability_scores",
 }
-#: the mart columns agreed with the dbt side
-MART_COLUMNS = {
-    "fct_price_observations": [
-        "observation_id", "observed_date", "fetched_at", "source_id", "source_url", "raw_sha256",
-        "parser_version", "provider_id", "model_id", "model_name", "token_type", "service_tier",
-        "context_band", "modality", "currency", "price_per_mtok", "usd_per_mtok", "unit_as_published",
-        "raw_value", "valid_from", "valid_to", "valid_from_basis", "seller_id", "canonical_model_id",
-    ],
-    "fct_price_history": [
-        "price_history_id", "source_id", "provider_id", "model_id", "token_type", "service_tier",
-        "context_band", "modality", "currency", "price_per_mtok", "usd_per_mtok", "valid_from", "valid_to",
-        "is_current", "valid_from_basis", "first_observed_date", "last_observed_date", "previous_observed_date",
-        "first_observed_at", "last_observed_at", "observation_count",
-    ],
-    "fct_capex_quarterly": [
-        "company", "cik", "component", "tag", "fiscal_year", "fiscal_quarter", "fiscal_label", "calendar_year",
-        "calendar_quarter", "calendar_label", "period_start", "period_end", "capex_usd", "derivation",
-        "accession", "filed", "restated",
-    ],
-    "dim_models": [
-        "model_id", "creator", "model_family", "model_name", "release_date", "open_weights", "open_weights_basis",
-        "hugging_face_id", "context_length", "name_count", "first_seen_date", "last_seen_date", "licence", "capability_score",
-        "capability_index", "capability_index_version", "capability_as_of", "capability_tier", "capability_tier_basis",
-    ],
-    "dim_model_capability_tiers": [
-        "model_id", "valid_from", "valid_to", "capability_tier", "tier_basis", "index_source_id", "index_benchmark",
-        "index_version", "score", "best_score", "score_ratio",
-    ],
-    "mart_cost_curve_index": [
-        "index_group", "measure", "day", "base_date", "index_value", "daily_link", "series_matched", "series_changed",
-    ],
-    "mart_frontier_open_gap": [
-        "day", "measure", "frontier_closed_model_id", "frontier_closed_seller_id", "frontier_closed_usd_per_mtok",
-        "frontier_open_model_id", "frontier_open_seller_id", "frontier_open_usd_per_mtok", "gap_ratio",
-        "best_open_model_id", "best_open_seller_id", "best_open_usd_per_mtok", "best_open_ratio", "capability_gap",
-        "capability_gap_index", "gap_trend_annual_factor", "gap_trend_days",
-    ],
-    "mart_price_deflation": [
-        "as_of_date", "seller_id", "model_id", "measure", "open_weights", "capability_tier", "usd_per_mtok",
-        "usd_per_mtok_30d_ago", "change_30d_pct", "usd_per_mtok_90d_ago", "change_90d_pct", "usd_per_mtok_365d_ago",
-        "change_365d_pct",
-    ],
-    "mart_price_deflation_by_capability": [
-        "index_source_id", "index_benchmark", "threshold", "day", "cheapest_usd_per_mtok", "cheapest_model_id",
-        "cheapest_seller_id", "is_record_low", "fit_points", "fit_first_day", "annual_decline_factor",
-        "annual_decline_factor_low", "annual_decline_factor_high",
-    ],
-    "fct_capex_annual": [
-        "company", "cik", "component", "tag", "fiscal_year", "fiscal_label", "period_start", "period_end",
-        "capex_usd", "accession", "form", "filed", "filing_count", "restated",
-    ],
-    "mart_open_weight_share": [
-        "measurement_base", "source_id", "period_grain", "period_start", "period_end", "days_covered", "is_partial",
-        "total_tokens", "open_weight_tokens", "closed_tokens", "unknown_tokens", "other_tokens", "share_point",
-        "share_lower", "share_upper", "known_status_share", "threshold", "threshold_verdict", "open_weight_models",
-        "closed_models", "unknown_models", "as_of", "citation",
-    ],
-    "mart_source_reconciliation": [
-        "reconciliation_id", "seller_id", "model_id", "token_type", "service_tier", "context_band", "modality",
-        "currency", "compared_from", "compared_to", "is_current", "consensus_price_per_mtok", "min_price_per_mtok",
-        "max_price_per_mtok", "spread_pct", "sources", "source_ids", "consensus_sources", "disagreeing_sources",
-        "disagreeing_source_ids", "disagreeing_prices", "is_disagreement", "multi_price_source_ids", "tolerance_pct",
-    ],
-    "mart_capex": [
-        "company", "cik", "fiscal_year", "fiscal_quarter", "fiscal_label", "calendar_year", "calendar_quarter",
-        "calendar_label", "period_start", "period_end", "capex_usd", "finance_lease_principal_usd",
-        "finance_lease_tagged", "capex_incl_finance_leases_usd", "ttm_capex_usd", "quarters_in_calendar_year",
-        "calendar_year_capex_usd", "run_rate_usd", "year_ago_capex_usd", "yoy_growth_pct", "is_latest_quarter",
-        "derivation", "restated", "accession",
-    ],
-    "mart_capex_total": [
-        "calendar_year", "calendar_quarter", "calendar_label", "companies_expected", "companies_reporting",
-        "companies", "is_complete", "capex_usd", "capex_incl_finance_leases_usd", "companies_with_finance_leases",
-        "ttm_capex_usd", "run_rate_usd", "year_ago_capex_usd", "yoy_growth_pct", "calendar_year_capex_usd",
-        "base_year", "base_year_capex_usd", "run_rate_x_base_year", "ttm_x_base_year", "is_latest_complete_quarter",
-    ],
-}
+#: every mart's columns, as its enforced dbt contract lists them
+MART_COLUMNS = {name: [c["name"] for c in columns] for name, columns in mart_contracts().items()}
 ALL_SUITES = [*RAW_SUITES, *MART_COLUMNS]
 VOCABULARIES = {
     "token_type": records.TOKEN_TYPES,
@@ -275,18 +199,26 @@ def test_a_disclosure_without_a_source_url_is_critical():
 
 
 @pytest.mark.parametrize("suite", MART_COLUMNS)
-def test_mart_suite_columns_are_the_agreed_ones(suite):
-    assert sorted(required_columns(suite)) == sorted(MART_COLUMNS[suite])
-
-
-@pytest.mark.skipif(not DBT_MARTS_YML.exists(), reason="dbt marts not built yet")
-@pytest.mark.parametrize("suite", MART_COLUMNS)
 def test_mart_suite_columns_match_the_dbt_contract(suite):
-    yaml = pytest.importorskip("yaml")
-    models = {m["name"]: m for m in yaml.safe_load(DBT_MARTS_YML.read_text())["models"]}
-    if suite not in models:
-        pytest.skip(f"{suite} not in the dbt marts yet")
-    assert sorted(required_columns(suite)) == sorted(c["name"] for c in models[suite]["columns"])
+    assert sorted(required_columns(suite)) == sorted(MART_COLUMNS[suite]), (
+        f"expectations/suites/{suite}.json and the contract in dbt_project/models/marts/_models.yml have drifted apart"
+    )
+
+
+def test_every_published_mart_has_a_contract_and_a_suite():
+    """The gates, exports and these tests follow the dbt manifest: a new mart without its pieces fails here."""
+    from orchestration.dbt_project import published_marts
+
+    marts = set(published_marts())
+    assert {"fct_price_observations", "fct_market_prices", "mart_cost_curve_index"} <= marts
+    missing_contract = sorted(marts - set(MART_COLUMNS))
+    assert not missing_contract, (
+        f"add an enforced contract (config: contract: {{enforced: true}}, every column with its data_type) to "
+        f"dbt_project/models/marts/_models.yml for {missing_contract}")
+    missing_suite = sorted(marts - set(runner.suite_names()))
+    assert not missing_suite, f"add a GX suite expectations/suites/<mart>.json for {missing_suite}"
+    missing_frame = sorted(marts - set(ROWS))
+    assert not missing_frame, f"add good rows for {missing_frame} to ROWS in tests/unit/expectations/gate_frames.py"
 
 
 @pytest.mark.parametrize("name", ALL_SUITES)
@@ -304,8 +236,11 @@ def test_price_suites_guard_every_price_dimension(name):
     guarded = {e["kwargs"]["column"] for e in expectations_of(name, "expect_column_values_to_be_in_set", "critical")}
     assert {"token_type", "service_tier", "modality", "currency"} <= guarded
     bounds = expectations_of(name, "expect_column_values_to_be_between", "critical")
-    price = [e for e in bounds if e["kwargs"]["column"] == "price_per_mtok"]
-    assert price and price[0]["kwargs"]["min_value"] == 0 and price[0]["kwargs"]["max_value"] == 10_000
+    prices = [c for c in required_columns(name) if c.endswith("price_per_mtok") and not c.startswith(("min_", "max_"))]
+    assert prices, f"{name} has no price column"
+    for column in prices:  # price_per_mtok, or a change's old_ and new_price_per_mtok
+        price = [e for e in bounds if e["kwargs"]["column"] == column]
+        assert price and price[0]["kwargs"]["min_value"] == 0 and price[0]["kwargs"]["max_value"] == 10_000, column
 
 
 # ------------------------------------------------------------------ load_suite refuses untrustworthy files

@@ -126,8 +126,8 @@ def test_republish_replaces_the_copy(tmp_path):
 
 def test_parquet_export_of_marts(tmp_path):
     warehouse, _ = _published(tmp_path)
-    written = export_parquet(warehouse, tmp_path / "exports")
-    assert set(written) == {"fct_price_history"}
+    written = export_parquet(warehouse, tmp_path / "exports", ("fct_price_history", "dim_models"))
+    assert set(written) == {"fct_price_history"}  # a mart not built yet is skipped, not an error
     assert duckdb.sql(f"SELECT count(*) FROM '{written['fct_price_history']}'").fetchone()[0] == 1
 
 
