@@ -28,7 +28,6 @@ $(INSTALLED): pyproject.toml constraints.txt | $(BIN)/python
 	touch $@
 
 $(MANIFEST): $(INSTALLED) $(DBT_SOURCES)
-	$(BIN)/dbt deps --project-dir dbt_project --profiles-dir dbt_project --quiet
 	$(BIN)/dbt parse --project-dir dbt_project --profiles-dir dbt_project --quiet
 	touch $@
 

@@ -161,11 +161,6 @@ def _cached_suite(name: str) -> ExpectationSuite:
     return load_suite(name)
 
 
-def clear_cache() -> None:
-    """Forget loaded suites (after editing a suite file in a long-lived process)."""
-    _cached_suite.cache_clear()
-
-
 # --------------------------------------------------------------------------- GX context
 
 

@@ -23,13 +23,14 @@ from __future__ import annotations
 import email.utils
 import threading
 import time
-import urllib.robotparser
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
+# protego, not urllib.robotparser: the stdlib parser ignores `*` and `$` in paths (RFC 9309 2.2.3)
+from protego import Protego
 from requests_hardened.ip_filter import InvalidIPAddress
 from requests_hardened.ip_filter_adapter import IPFilterAdapter
 
@@ -43,6 +44,8 @@ CHUNK = 64 * 1024
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: RFC 9309 2.5 asks crawlers to parse at least 500 KiB of robots.txt; far more is a fault or an attack
 ROBOTS_MAX_BYTES = 500 * 1024
+#: the rules a 5xx robots.txt stands for (RFC 9309 2.3.1.4: unreachable means complete disallow)
+DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 #: redirects followed per fetch; each hop is checked (address, scheme, robots.txt) like the first URL
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -83,7 +86,7 @@ class HostPacer:
 
 
 #: one host's robots.txt: its rules, None (no rules: allow all), or why it could not be read (refuse all)
-RobotsRules = urllib.robotparser.RobotFileParser | FetchError | None
+RobotsRules = Protego | FetchError | None
 
 
 class Deadline:
@@ -313,7 +316,7 @@ class HttpClient:
         rules = self._robots[origin]
         if isinstance(rules, FetchError):  # an unreadable robots.txt refuses every page of its host
             raise FetchError(source_id, url, rules.message)
-        return True if rules is None else rules.can_fetch(self.user_agent, url)
+        return True if rules is None else rules.can_fetch(url, self.user_agent)
 
     def _load_robots(self, source_id: str, origin: str, deadline: Deadline) -> RobotsRules:
         """robots.txt per RFC 9309: 4xx means no rules (None, allow all), 5xx means disallow all.
@@ -329,11 +332,8 @@ class HttpClient:
             raise  # this call's budget ran out: not a fact about the host to remember
         except FetchError as exc:
             return FetchError(source_id, robots_url, f"robots.txt unreadable: {exc.message}")
-        parser = urllib.robotparser.RobotFileParser()
         if resp.status >= 500:
-            parser.disallow_all = True
-        elif resp.status >= 400:
+            return Protego.parse(DISALLOW_ALL)
+        if resp.status >= 400:
             return None
-        else:
-            parser.parse(resp.body.decode("utf-8", errors="replace").splitlines())
-        return parser
+        return Protego.parse(resp.body.decode("utf-8", errors="replace"))

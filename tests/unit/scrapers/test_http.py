@@ -172,6 +172,23 @@ def test_respects_robots_txt(httpserver):
         c.get("src", httpserver.url_for("/private/page"))
 
 
+def test_robots_txt_wildcards_and_end_anchors_are_honoured(httpserver):
+    # RFC 9309 2.2.3: `*` matches any characters and `$` ends a pattern; urllib.robotparser reads both
+    # literally, so this page was fetched before protego
+    httpserver.expect_request("/robots.txt").respond_with_data(
+        "User-agent: *\nDisallow: /*/preview\nDisallow: /*.json$\n"
+    )
+    httpserver.expect_request("/pricing/preview").respond_with_data("never fetched")
+    httpserver.expect_request("/models.json").respond_with_data("never fetched")
+    httpserver.expect_request("/models.json.html").respond_with_data("fine")
+    c = client(respect_robots=True)
+    for path in ("/pricing/preview", "/models.json"):
+        with pytest.raises(FetchError, match="robots"):
+            c.get("src", httpserver.url_for(path))
+    assert c.get("src", httpserver.url_for("/models.json.html")).body == b"fine"
+    assert [req.path for req, _ in httpserver.log] == ["/robots.txt", "/models.json.html"]
+
+
 def test_robots_txt_over_the_cap_is_refused_before_its_body(httpserver):
     # "User-agent: *\n" is 14 bytes, "Allow: /\n" 9: 23 x 1000 = 23,000 bytes, declared in Content-Length
     httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n" * 1000)
