@@ -34,7 +34,10 @@ What is deliberately not a fact, each as one ``Exclusion``:
   unknown field is recorded, not drift; a mapped field holding a non-number *is* drift;
 * prices above ``PLAUSIBLE_MAX`` USD per 1M tokens (upstream unit slips, e.g. per-1K prices entered per
   token), which the raw gate would reject for the whole load;
-* the same (provider, model, dimension) under two keys with different prices: the first is kept.
+* the same (provider, model, dimension) under two keys with different prices: the first is kept;
+* Together AI's size buckets (``together-ai-up-to-4b`` ... ``together-ai-81.1b-110b``, and the embedding
+  buckets ``together-ai-embedding-up-to-150m``, ``together-ai-embedding-151m-to-350m``):
+  the price of any model of that parameter count, not a model (``SIZE_BUCKET_REASON``).
 
 Entries without ``litellm_provider`` are not model prices (an exclusion each); non-object top-level
 values (a mirror's ``last_updated``) and ``sample_spec`` are skipped. A chat model without input or output
@@ -58,9 +61,14 @@ from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
 from scrapers.units import UnknownUnitError, parse_per_token
 
 SOURCE_ID = "litellm"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: Together size buckets are exclusions, not models
 URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
 SKIP_KEYS = {"sample_spec"}
+#: LiteLLM keys that price a band of model sizes on Together AI, not a model: identity resolution could
+#: only ever list them as unmatched names (they were 2%+ of a 2025-02 day's price rows)
+SIZE_BUCKET_RE = re.compile(r"^together-ai-(?:embedding-)?(?:up-to-\d+(?:\.\d+)?[mb]|\d+(?:\.\d+)?[mb]-(?:to-)?\d+(?:\.\d+)?[mb])$",
+                            re.IGNORECASE)
+SIZE_BUCKET_REASON = "Together AI price bucket by parameter count (any model of that size), not a model"
 #: above this many USD per 1M tokens a price is an upstream unit slip (the raw gate's critical bound)
 PLAUSIBLE_MAX = Decimal(10_000)
 
@@ -183,6 +191,9 @@ class _Parser:
             provider = entry.get("litellm_provider")
             if not isinstance(provider, str) or not provider.strip():
                 self.exclude(key, "litellm_provider", "entry without litellm_provider (not a model price entry)")
+                continue
+            if SIZE_BUCKET_RE.match(key.strip()):
+                self.exclude(key, "model", SIZE_BUCKET_REASON)
                 continue
             self.read_entry(key, entry, provider.strip().lower())
         if not self.collect.facts:

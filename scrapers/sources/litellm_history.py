@@ -26,7 +26,8 @@ Choices, and why:
   that day), then file order, so the file's row order does not matter.
 * **Strictness.** An unknown or missing column is layout drift; so is a non-numeric price, a bad date or a
   run whose ``last_seen`` precedes its ``first_seen``. Zero rows is drift. Prices above
-  ``litellm.PLAUSIBLE_MAX`` are exclusions, as in the ``litellm`` source.
+  ``litellm.PLAUSIBLE_MAX`` are exclusions, as in the ``litellm`` source, and so are Together AI's size
+  buckets (``together-ai-up-to-4b`` ...: one exclusion per key, not a model).
 
 Identity follows the ``litellm`` source (``litellm.model_id_for``): ``provider_id`` is ``litellm_provider``,
 ``model_id`` the key minus its own provider prefix; ``model_name`` is the key as published.
@@ -42,10 +43,10 @@ from itertools import groupby
 
 from scrapers.facts import FactCollector
 from scrapers.records import CaptureMeta, ParseResult
-from scrapers.sources.litellm import PLAUSIBLE_MAX, model_id_for
+from scrapers.sources.litellm import PLAUSIBLE_MAX, SIZE_BUCKET_REASON, SIZE_BUCKET_RE, model_id_for
 
 SOURCE_ID = "litellm_history"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: Together size buckets are exclusions, not models
 #: where the history is derived from (a git history, not one GET; see the module docstring)
 URL = "https://github.com/RoCry/llm-api-price/commits/main/model_prices_and_context_window.json"
 UNIT = "USD/MTok"
@@ -117,6 +118,9 @@ class _Parser:
         return run
 
     def read_key(self, provider: str, key: str, runs: list[dict], end: date) -> None:
+        if SIZE_BUCKET_RE.match(key):
+            self.exclude(key, f"line {runs[0]['line']}", SIZE_BUCKET_REASON)
+            return
         kept = []
         for run, following in zip(runs, [*runs[1:], None], strict=True):
             if following is not None and following["first_seen"] == run["first_seen"]:

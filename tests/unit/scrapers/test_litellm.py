@@ -90,15 +90,23 @@ def test_model_id_for(key, provider, expected) -> None:
 
 
 def test_real_capture_counts(real) -> None:
-    assert len(real.prices) == 7272
-    assert len(real.exclusions) == 1080
+    # Together's 8 size buckets became exclusions (7272 facts, 1080 exclusions before): 6 chat buckets x
+    # (input, output) + 2 embedding buckets x input = 14 facts fewer; 8 exclusions more, and the 2 embedding
+    # buckets' "no output tokens" exclusions gone: 1080 + 8 - 2
+    assert len(real.prices) == 7272 - 14
+    assert len(real.exclusions) == 1080 + 8 - 2
     tiers = Counter(p.service_tier for p in real.prices)
-    assert tiers == {"standard": 6594, "priority": 380, "batch": 205, "flex": 93}
+    assert tiers == {"standard": 6594 - 14, "priority": 380, "batch": 205, "flex": 93}
     reasons = Counter(e.reason for e in real.exclusions)
     assert reasons["per image, not a token price"] == 249
-    assert reasons["embedding mode produces no output tokens"] == 120
+    assert reasons["embedding mode produces no output tokens"] == 120 - 2  # minus the 2 embedding buckets
     assert reasons["priced in Databricks DBUs, not USD"] == 56
     assert reasons[ll.UNMAPPED] == 5
+    assert sorted(e.item for e in real.exclusions if e.reason == ll.SIZE_BUCKET_REASON) == [
+        "together-ai-21.1b-41b", "together-ai-4.1b-8b", "together-ai-41.1b-80b", "together-ai-8.1b-21b",
+        "together-ai-81.1b-110b", "together-ai-embedding-151m-to-350m", "together-ai-embedding-up-to-150m",
+        "together-ai-up-to-4b"]
+    assert not any(p.model_id.startswith("together-ai-") for p in real.prices)
     assert sum(n for r, n in reasons.items() if r.startswith("implausible price")) == 20  # W&B per-token slips
     assert max(p.price_per_mtok for p in real.prices) <= ll.PLAUSIBLE_MAX
     assert all(p.usd_per_mtok == p.price_per_mtok and p.unit_as_published == "USD/token" for p in real.prices)
@@ -194,7 +202,7 @@ def test_provenance(parse, fixture_text, make_meta) -> None:
     body = fixture_text.encode()
     result = ll.parse(body, make_meta(ll.SOURCE_ID, ll.URL, body))
     for record in [*result.prices, *result.exclusions]:
-        assert (record.source_id, record.source_url, record.parser_version) == ("litellm", ll.URL, "1")
+        assert (record.source_id, record.source_url, record.parser_version) == ("litellm", ll.URL, ll.PARSER_VERSION)
         assert record.raw_sha256 == make_meta(ll.SOURCE_ID, ll.URL, body).sha256
 
 

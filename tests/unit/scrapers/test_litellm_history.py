@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ import pytest
 
 from scrapers.errors import LayoutDriftError
 from scrapers.sources import litellm_history as lh
+from scrapers.sources.litellm import SIZE_BUCKET_REASON
 
 HEADER = ("litellm_provider,model_key,first_seen,last_seen,input_usd_per_1M,output_usd_per_1M,cache_read_usd_per_1M,"
           "cache_write_usd_per_1M,batch_input_usd_per_1M,batch_output_usd_per_1M,first_commit")
@@ -44,11 +46,13 @@ def series(result, provider, model, token_type, tier="standard"):
 
 
 def test_real_capture_counts(real) -> None:
-    assert len(real.prices) == 2082
+    assert len(real.prices) == 2070  # 2082 before: Together's 6 size buckets x (input, output) are exclusions now
     assert {p.valid_from_basis for p in real.prices} == {"first_seen"}
     assert {p.context_band for p in real.prices} == {"all"}
     assert sum(p.service_tier == "batch" for p in real.prices) == 110
-    assert len(real.exclusions) == 7  # same-day superseded runs
+    reasons = Counter(e.reason for e in real.exclusions)
+    assert reasons[SIZE_BUCKET_REASON] == 6  # together-ai-up-to-4b ... together-ai-81.1b-110b, one per key
+    assert len(real.exclusions) == 7 + 6  # and the same-day superseded runs
     assert {p.provider_id for p in real.prices} == {
         "anthropic", "cerebras", "deepseek", "fireworks_ai", "gemini", "groq", "mistral", "moonshot", "openai",
         "together_ai", "vertex_ai-language-models", "xai"}
@@ -106,7 +110,7 @@ def test_provenance_and_identity(parse, fixture_bytes) -> None:
     result = parse(fixture_bytes)
     fact = next(p for p in result.prices if p.model_name == "anthropic/claude-sonnet-4-5")
     assert (fact.provider_id, fact.model_id, fact.unit_as_published) == ("anthropic", "claude-sonnet-4-5", "USD/MTok")
-    assert all((r.source_id, r.source_url, r.parser_version) == ("litellm_history", lh.URL, "1")
+    assert all((r.source_id, r.source_url, r.parser_version) == ("litellm_history", lh.URL, lh.PARSER_VERSION)
                for r in [*result.prices, *result.exclusions])
 
 
