@@ -89,6 +89,7 @@ class PriceFact(_Record):
     unit_as_published: str
     raw_value: str
     valid_from: date | None = None
+    #: the first day the price no longer applies (exclusive), when the source says; every parser converts to this
     valid_to: date | None = None
     valid_from_basis: DateBasis | None = None
 

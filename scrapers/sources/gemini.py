@@ -24,7 +24,8 @@ What is read, and why:
 * Tiers: ``Standard``/``Batch``/``Flex``/``Priority`` headings, tab labels or MDX ``<Tab>`` titles; an
   unlabelled section (the crawled rendering) has a Standard table followed by a Batch table, so its first
   table is ``standard`` and its second ``batch``; a third unlabelled table is drift.
-* Dated prices: ``through <date>`` sets ``valid_to`` (the last day, inclusive), ``starting <date>`` sets
+* Dated prices: ``through <date>`` sets ``valid_to`` to the day after (exclusive, like every other source's
+  ``valid_to``: "through" or "until December 31" ends on January 1), ``starting <date>`` sets
   ``valid_from`` with ``valid_from_basis="effective"`` (an announced future price).
 * Within a price cell: storage (per hour), per-second and per-minute amounts -> ``Exclusion`` (not
   per-token prices); "Not available" -> ``Exclusion``; an unknown qualifier or unit -> drift.
@@ -55,7 +56,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from scrapers.facts import FactCollector
 from scrapers.markdown_tables import (
@@ -70,7 +71,7 @@ from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
 from scrapers.units import is_no_price
 
 SOURCE_ID = "gemini"
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"  # 3: "through <date>" gives an exclusive valid_to (the day after)
 URL = "https://ai.google.dev/gemini-api/docs/pricing.md.txt"
 PROVIDER_ID = "google"
 
@@ -344,8 +345,8 @@ class _Parser:
         valid_from = valid_to = None
         for match in _DATE_RE.finditer(segment):
             day = self.date(match, model_id, field_)
-            if match.group(1).lower() in ("through", "until"):
-                valid_to = day
+            if match.group(1).lower() in ("through", "until"):  # the page's last day; valid_to is exclusive
+                valid_to = day + timedelta(days=1)
             else:
                 valid_from = day
         segment = _DATE_RE.sub(" ", segment)

@@ -183,7 +183,7 @@ def test_real_capture_raw_values_and_provenance(parse, sample, make_meta) -> Non
     assert fact.raw_value == "$0.175 / 1,000,000 tokens (audio)"
     assert fact.unit_as_published == "$ / 1,000,000 tokens"
     assert (fact.source_id, fact.source_url, fact.raw_sha256, fact.parser_version) == (
-        "gemini", gemini.URL, meta.sha256, "2")
+        "gemini", gemini.URL, meta.sha256, gemini.PARSER_VERSION)
     pro = prices(result, "gemini-2.5-pro", "input", band=">200k")[0]
     assert (pro.raw_value, pro.unit_as_published) == ("$2.50, prompts > 200k tokens", "$ / 1M tokens")
 
@@ -226,7 +226,7 @@ def test_dated_prices_are_future_dated_facts(parse, md_txt) -> None:
                                    ("cache_read", "0.075", "0.15")):
         current, future = sorted(prices(result, "gemini-3.7-flash", token_type), key=lambda p: p.valid_from or date.min)
         assert (current.price_per_mtok, current.valid_from, current.valid_to, current.valid_from_basis) == (
-            Decimal(now), None, date(2026, 12, 31), None)
+            Decimal(now), None, date(2027, 1, 1), None)  # "through December 31, 2026": exclusive end
         assert (future.price_per_mtok, future.valid_from, future.valid_to, future.valid_from_basis) == (
             Decimal(later), date(2027, 1, 1), None, "effective")
     current = prices(result, "gemini-3.7-flash", "input")[0]
