@@ -31,9 +31,11 @@ warnings.filterwarnings("ignore", category=UserWarning)
 
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
+from rich.text import Text  # noqa: E402
 
-from bench import gates, loading, parsing, pipeline  # noqa: E402
+from bench import gates, loading, parsing, pipeline, queries  # noqa: E402
 from bench.timing import loadavg, machine  # noqa: E402
+from costcurve.config import load_settings  # noqa: E402
 
 DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
 console = Console()
@@ -73,6 +75,13 @@ def main(argv: list[str] | None = None) -> int:
          lambda: loading.run(args.repeat, args.warmup), _print_load),
         ("gate", "3/3 GX gate: raw_price_facts", lambda: gates.run(args.repeat, args.warmup), _print_gate),
     ]
+    published = load_settings().published
+    if published.exists():
+        sections.append(("queries", f"analyst queries: the README's query page on {_shown(published)}",
+                         lambda: queries.run(published, args.repeat, args.warmup), _print_queries))
+    else:
+        console.print(f"[yellow]no published copy at {_shown(published)}: analyst queries not timed "
+                      "(run `make demo` first)[/]")
     if args.full:
         sections.append(("pipeline", "full: the daily job per demo day, then dbt build (sandbox in a temp folder)",
                          lambda: pipeline.run(args.repeat, keep=args.keep_sandbox, say=console.print),
@@ -138,6 +147,20 @@ def _print_parse(parse: dict) -> None:
         console.print(f"[{i}] {note}", markup=False)
     if not parse["samples_present"]:
         console.print(f"[yellow]no real captures at {parse['samples_dir']}: demo captures parsed instead[/]")
+
+
+def _print_queries(result: dict) -> None:
+    table = Table("query", "question", "rows", "p50 ms", "p95 ms", "max ms",
+                  title="Analyst queries, in-process on one read-only connection")
+    for r in result["queries"]:
+        table.add_row(r["name"], Text(r["question"][:70]), _int(r["rows"]), _f(r["p50_ms"], 1), _f(r["p95_ms"], 1),
+                      _f(r["max_ms"], 1))
+    table.add_section()
+    table.add_row("all", "p95 over every sample of every query", "", "", _f(result["p95_of_all_ms"], 1), "")
+    console.print(table)
+    for name, figure in result["startup"].items():
+        console.print(f"start-up: {name}: median {_f(figure['median_ms'], 0)} ms (min {_f(figure['min_ms'], 0)} ms)",
+                      markup=False)
 
 
 def _print_load(load: list[dict]) -> None:
