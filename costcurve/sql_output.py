@@ -22,6 +22,7 @@ from typing import IO
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 FORMATS = ("table", "csv", "json", "parquet")
 TABLE_ROWS = 200  # a table's default: a screenful or a few, not the whole history
@@ -162,11 +163,12 @@ def print_table(console: Console, columns: Sequence[str], rows: Sequence[tuple],
     texts = [[cell(v) for v in row] for row in rows]
     widths = column_widths(columns, texts, console.width)
     if widths is not None:
-        table = Table(*columns)
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width, column.overflow = width, "fold"
+        # Text, not str: rich would read a value such as '[/x]' as markup (and fail on it) or style '[b]'
+        table = Table()
+        for name, width in zip(columns, widths, strict=True):
+            table.add_column(Text(name), width=width, overflow="fold")
         for row in texts:
-            table.add_row(*row)
+            table.add_row(*(Text(value) for value in row))
         console.print(table)
     else:
         width = max(map(len, columns), default=0)

@@ -28,8 +28,10 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextmanager
-def analyst(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def analyst(path: Path, config: dict[str, object] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Read-only and sandboxed: no file system, no extensions, no settings changes from SQL.
+
+    ``config`` adds settings (limits, for `costcurve sql`) fixed before the configuration is locked.
 
     Analysts read the published copy, never the live file, so their queries cannot block the daily run.
     """
@@ -43,6 +45,7 @@ def analyst(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             "enable_external_access": False,
             "autoload_known_extensions": False,
             "autoinstall_known_extensions": False,
+            **(config or {}),
         },
     )
     try:
