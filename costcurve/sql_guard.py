@@ -117,7 +117,8 @@ def check(query: str) -> duckdb.Statement:
         if not statements:
             raise SqlRefusedError("the query has no statement to run (it is empty or only comments)")
         if len(statements) > 1:
-            raise SqlRefusedError(f"refused: {len(statements)} statements; costcurve sql runs one at a time")
+            raise SqlRefusedError(f"refused: {len(statements)} statements; costcurve sql runs one at a time (a PIVOT "
+                                  "without an IN list is two to DuckDB: it creates a type first)")
         statement = statements[0]
         if statement.type not in ALLOWED_STATEMENTS:
             raise SqlRefusedError(f"refused: a {statement.type.name} statement ({_first_line(statement.query)}); "

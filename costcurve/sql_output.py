@@ -173,9 +173,11 @@ def print_table(console: Console, columns: Sequence[str], rows: Sequence[tuple],
     else:
         width = max(map(len, columns), default=0)
         for i, row in enumerate(texts, 1):
-            console.print(f"-[ row {i} ]" + "-" * max(0, width - 4), markup=False, highlight=False)
+            console.print(f"-[ row {i} ]" + "-" * max(0, width - 4), markup=False, emoji=False, highlight=False)
             for name, value in zip(columns, row, strict=True):
-                console.print(f"{name.ljust(width)} | {value}", markup=False, highlight=False, soft_wrap=True)
+                # emoji=False too: a value ':thumbs_up:' is text, not a picture
+                console.print(f"{name.ljust(width)} | {value}", markup=False, emoji=False, highlight=False,
+                              soft_wrap=True)
     if total > len(rows):
         console.print(f"(showing the first {len(rows)} of {total:,} rows: --max-rows N or all for more, or "
                       "--format csv/json/parquet for every row)", markup=False, highlight=False)
