@@ -193,8 +193,8 @@ def limited(con: duckdb.DuckDBPyConnection, limits: Limits) -> Iterator[None]:
     try:
         yield
     except duckdb.InterruptException:
-        raise SqlTimeoutError(f"the query ran past {TIMEOUT_ENV}={limits.timeout_s:g} s and was stopped "
-                              "(nothing was written); narrow it, or ask the operator for a longer limit") from None
+        raise SqlTimeoutError(f"the query ran past {TIMEOUT_ENV}={limits.timeout_s:g} s and was stopped; "
+                              "narrow it, or ask the operator for a longer limit") from None
     except duckdb.OutOfMemoryException as exc:
         raise SqlMemoryError(f"the query needs more memory than {MEMORY_ENV}={limits.memory_limit} "
                              f"({str(exc).splitlines()[0]})") from None
