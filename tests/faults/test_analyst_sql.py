@@ -163,6 +163,10 @@ def test_a_query_past_the_timeout_is_stopped_with_a_clear_error(published):
         "error: the query ran past COSTCURVE_SQL_TIMEOUT=1 s and was stopped; narrow it, or ask the "
         "operator for a longer limit"]
     assert result.stdout == "" and _state(published) == before
+    out = published.parent.parent / "rows.csv"
+    to_file = _run("--format", "csv", "--out", str(out), CROSS_JOIN, env=_env(published, COSTCURVE_SQL_TIMEOUT="1"))
+    assert to_file.returncode == 1 and "COSTCURVE_SQL_TIMEOUT=1 s" in to_file.stderr
+    assert not out.exists() and list(out.parent.glob("*.part")) == []  # no file, not even half of one
 
 
 def test_a_query_within_the_timeout_is_not_stopped(published, monkeypatch):
