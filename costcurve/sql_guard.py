@@ -187,9 +187,9 @@ def _first_line(text: str) -> str:
 def limited(con: duckdb.DuckDBPyConnection, limits: Limits) -> Iterator[None]:
     """Interrupt ``con`` once the deadline passes (DuckDB has no statement timeout of its own), and name the
     operator's limit when a query is stopped by it."""
-    timer = threading.Timer(limits.timeout_s, con.interrupt)
-    timer.daemon = True  # a timer never keeps the process alive
-    timer.start()
+    done = threading.Event()
+    watchdog = threading.Thread(target=_interrupt_after, args=(con, limits.timeout_s, done), daemon=True)
+    watchdog.start()
     try:
         yield
     except duckdb.InterruptException:
@@ -199,4 +199,16 @@ def limited(con: duckdb.DuckDBPyConnection, limits: Limits) -> Iterator[None]:
         raise SqlMemoryError(f"the query needs more memory than {MEMORY_ENV}={limits.memory_limit} "
                              f"({str(exc).splitlines()[0]})") from None
     finally:
-        timer.cancel()
+        done.set()
+        watchdog.join()
+
+
+def _interrupt_after(con: duckdb.DuckDBPyConnection, seconds: float, done: threading.Event) -> None:
+    """Past the deadline, interrupt until the query is over: a single interrupt could land before the query
+    starts or between two fetches of a streamed result, and be lost."""
+    if done.wait(seconds):
+        return
+    while True:
+        con.interrupt()
+        if done.wait(0.1):
+            return

@@ -32,7 +32,7 @@ MARKUP = ["[/x]", "[bold]b[/bold]", "[red]", "[/]", ":thumbs_up:", "[link=file:/
 CROSS_JOIN = "SELECT count(*) FROM range(100000000) a, range(100000000) b"
 #: sorting 20 million rows needs far more than 50 MB (run: OutOfMemoryException at 47.6 MiB)
 BIG_SORT = "SELECT sum(x) FROM (SELECT range AS x FROM range(20000000) ORDER BY random())"
-HANG_GUARD_S = 300  # only so a regression fails instead of hanging the suite; never an assertion on time
+HANG_GUARD_S = 30  # only so a regression fails instead of hanging the suite; never an assertion on time
 
 
 @pytest.fixture
@@ -167,6 +167,23 @@ def test_a_query_past_the_timeout_is_stopped_with_a_clear_error(published):
     to_file = _run("--format", "csv", "--out", str(out), CROSS_JOIN, env=_env(published, COSTCURVE_SQL_TIMEOUT="1"))
     assert to_file.returncode == 1 and "COSTCURVE_SQL_TIMEOUT=1 s" in to_file.stderr
     assert not out.exists() and list(out.parent.glob("*.part")) == []  # no file, not even half of one
+
+
+def test_a_deadline_that_passes_before_the_query_starts_still_stops_it(published):
+    """A single interrupt sent while the connection is idle is lost (DuckDB clears it when a query starts):
+    the query would then run with no deadline at all. The watchdog keeps interrupting until it is over."""
+    script = f"""
+import time
+from costcurve import sql_guard
+from warehouse.connection import analyst
+limits = sql_guard.Limits(timeout_s=0.01, memory_limit="2GB")
+with analyst({str(published)!r}, limits.connection_config()) as con, sql_guard.limited(con, limits):
+    time.sleep(0.5)  # the deadline passes here, before the query
+    con.execute({CROSS_JOIN!r}).fetchall()
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=HANG_GUARD_S,
+                            cwd=PROJECT_ROOT)
+    assert result.returncode == 1 and "SqlTimeoutError: the query ran past COSTCURVE_SQL_TIMEOUT=0.01 s" in result.stderr
 
 
 def test_a_query_within_the_timeout_is_not_stopped(published, monkeypatch):
