@@ -32,7 +32,7 @@ MARKUP = ["[/x]", "[bold]b[/bold]", "[red]", "[/]", ":thumbs_up:", "[link=file:/
 CROSS_JOIN = "SELECT count(*) FROM range(100000000) a, range(100000000) b"
 #: sorting 20 million rows needs far more than 50 MB (run: OutOfMemoryException at 47.6 MiB)
 BIG_SORT = "SELECT sum(x) FROM (SELECT range AS x FROM range(20000000) ORDER BY random())"
-HANG_GUARD_S = 30  # only so a regression fails instead of hanging the suite; never an assertion on time
+HANG_GUARD_S = 300  # only so a regression fails instead of hanging the suite; never an assertion on time
 
 
 @pytest.fixture
