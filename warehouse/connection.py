@@ -42,10 +42,10 @@ def analyst(path: Path, config: dict[str, object] | None = None) -> Iterator[duc
         str(path),
         read_only=True,
         config={
+            **(config or {}),  # first, so no caller's setting can undo the sandbox below
             "enable_external_access": False,
             "autoload_known_extensions": False,
             "autoinstall_known_extensions": False,
-            **(config or {}),
         },
     )
     try:
