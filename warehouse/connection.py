@@ -9,6 +9,12 @@ from pathlib import Path
 import duckdb
 
 RAW_SCHEMA_SQL = Path(__file__).with_name("raw_schema.sql")
+#: the analyst connection's sandbox: no file system or network, no extension loaded or installed
+SANDBOX = {
+    "enable_external_access": False,
+    "autoload_known_extensions": False,
+    "autoinstall_known_extensions": False,
+}
 
 
 @contextmanager
@@ -35,18 +41,15 @@ def analyst(path: Path, config: dict[str, object] | None = None) -> Iterator[duc
 
     Analysts read the published copy, never the live file, so their queries cannot block the daily run.
     """
+    if SANDBOX.keys() & (config or {}).keys():
+        raise ValueError(f"the analyst sandbox's settings {sorted(SANDBOX)} are not a caller's to change")
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no published warehouse at {path}: run `make demo` or `make run` first")
     con = duckdb.connect(
         str(path),
         read_only=True,
-        config={
-            **(config or {}),  # first, so no caller's setting can undo the sandbox below
-            "enable_external_access": False,
-            "autoload_known_extensions": False,
-            "autoinstall_known_extensions": False,
-        },
+        config={**SANDBOX, **(config or {})},  # in this order: DuckDB refuses temp_directory set the other way
     )
     try:
         con.execute("SET lock_configuration = true")
