@@ -223,6 +223,12 @@ def test_the_limits_are_on_the_connection_and_sql_cannot_raise_them(published, m
         con.execute("SET memory_limit = '100GB'")
 
 
+def test_a_limit_can_never_undo_the_sandbox(published):
+    for setting in ("enable_external_access", "autoload_known_extensions", "autoinstall_known_extensions"):
+        with pytest.raises(ValueError, match="sandbox"), analyst(published, {setting: True}):
+            pass
+
+
 @pytest.mark.parametrize("name, value, says", [
     ("COSTCURVE_SQL_TIMEOUT", "soon", "COSTCURVE_SQL_TIMEOUT='soon' is not a number of seconds above 0"),
     ("COSTCURVE_SQL_TIMEOUT", "0", "COSTCURVE_SQL_TIMEOUT='0' is not a number of seconds above 0"),
