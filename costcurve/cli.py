@@ -154,6 +154,7 @@ def sql(
 ) -> None:
     """Run a read-only query against the published copy of the warehouse; print a table, CSV or JSON, or write
     Parquet. Money prints as published (25, not 25.000000000000000000)."""
+    from costcurve import sql_guard
     from costcurve.config import load_settings
     from warehouse.connection import analyst
 
@@ -164,8 +165,9 @@ def sql(
         raise typer.BadParameter(str(exc), param_hint="'--max-rows'") from None
     if fmt == "table" and max_rows is None:
         limit = sql_output.TABLE_ROWS
-    with analyst(load_settings().published) as con:
-        cursor = con.execute(query)
+    limits, statement = sql_guard.Limits.from_env(), sql_guard.check(query)  # refused before the copy is opened
+    with analyst(load_settings().published, limits.connection_config()) as con, sql_guard.limited(con, limits):
+        cursor = con.execute(statement)
         if cursor is None or cursor.description is None:
             raise sql_output.SqlOutputError("the query has no statement to run (it is empty or only comments)")
         columns = [d[0] for d in cursor.description]

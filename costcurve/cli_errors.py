@@ -31,6 +31,7 @@ USER_ERRORS = (
     ("costcurve.reprice", "UsageFileError"),
     ("costcurve.reprice", "ResolutionError"),
     ("costcurve.sql_output", "SqlOutputError"),
+    ("costcurve.sql_guard", "SqlGuardError"),
     ("alerts.rules", "RuleConfigError"),
 )
 

@@ -22,6 +22,7 @@ from typing import IO
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 FORMATS = ("table", "csv", "json", "parquet")
 TABLE_ROWS = 200  # a table's default: a screenful or a few, not the whole history
@@ -162,18 +163,21 @@ def print_table(console: Console, columns: Sequence[str], rows: Sequence[tuple],
     texts = [[cell(v) for v in row] for row in rows]
     widths = column_widths(columns, texts, console.width)
     if widths is not None:
-        table = Table(*columns)
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width, column.overflow = width, "fold"
+        # Text, not str: rich would read a value such as '[/x]' as markup (and fail on it) or style '[b]'
+        table = Table()
+        for name, width in zip(columns, widths, strict=True):
+            table.add_column(Text(name), width=width, overflow="fold")
         for row in texts:
-            table.add_row(*row)
+            table.add_row(*(Text(value) for value in row))
         console.print(table)
     else:
         width = max(map(len, columns), default=0)
         for i, row in enumerate(texts, 1):
-            console.print(f"-[ row {i} ]" + "-" * max(0, width - 4), markup=False, highlight=False)
+            console.print(f"-[ row {i} ]" + "-" * max(0, width - 4), markup=False, emoji=False, highlight=False)
             for name, value in zip(columns, row, strict=True):
-                console.print(f"{name.ljust(width)} | {value}", markup=False, highlight=False, soft_wrap=True)
+                # emoji=False too: a value ':thumbs_up:' is text, not a picture
+                console.print(f"{name.ljust(width)} | {value}", markup=False, emoji=False, highlight=False,
+                              soft_wrap=True)
     if total > len(rows):
         console.print(f"(showing the first {len(rows)} of {total:,} rows: --max-rows N or all for more, or "
                       "--format csv/json/parquet for every row)", markup=False, highlight=False)
