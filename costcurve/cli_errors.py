@@ -32,6 +32,7 @@ USER_ERRORS = (
     ("costcurve.reprice", "ResolutionError"),
     ("costcurve.sql_output", "SqlOutputError"),
     ("alerts.rules", "RuleConfigError"),
+    ("warehouse.run_lock", "WarehouseLockedError"),
 )
 
 
