@@ -83,9 +83,8 @@ def warehouse_lock(warehouse: Path, command: str | None = None, *, wait: float |
     lock = FileLock(lock_path(warehouse))
     deadline = time.monotonic() + wait
     reported = False
+    slice_seconds = 0.0  # try once at once; a held lock is reported before any waiting
     while True:
-        # poll in slices so a long wait can repeat who holds the lock (it may change hands)
-        slice_seconds = min(_REPORT_EVERY_SECONDS, max(deadline - time.monotonic(), 0))
         try:
             lock.acquire(timeout=slice_seconds)
             break
@@ -99,6 +98,8 @@ def warehouse_lock(warehouse: Path, command: str | None = None, *, wait: float |
             echo(f"waiting for the warehouse writer lock held by {holder} "
                  f"(up to {wait:g} s in all, COSTCURVE_LOCK_WAIT)")
             reported = True
+        # wait in slices so a long wait repeats who holds the lock (it may change hands)
+        slice_seconds = min(_REPORT_EVERY_SECONDS, max(deadline - time.monotonic(), 0))
     try:
         if reported:
             echo("got the warehouse writer lock")
