@@ -2,7 +2,7 @@
 job over a real capture (demo/captures/2024-04-01/anthropic):
 
 - 2024-04-01 anthropic captured and loaded;
-- 2024-04-03 no anthropic capture (replay skips it): its Dagster freshness check warns (2 days);
+- 2024-04-03 no anthropic capture (replay skips it, not due: its Dagster check passes);
 - 2024-04-04 the capture is cut short: the source fails with layout drift, recorded with why.
 
 Then `costcurve status` (a real process) shows last success, last failure and why, rows and freshness;
@@ -59,14 +59,48 @@ def runs(tmp_path_factory, dbt_manifest):
     return tmp / "costcurve.duckdb", env, outcomes
 
 
-def test_dagster_freshness_check_passes_fresh_and_warns_after_a_missed_day(runs):
+def test_dagster_freshness_check_in_replay(runs):
     _, _, outcomes = runs
     assert outcomes[CAPTURED].success and "raw/anthropic:freshness" not in outcomes[CAPTURED].checks_failed
-    # the skipped day materialises (nothing to load) and its freshness check fails at WARN: 2 days old
-    assert "raw/anthropic:freshness" in outcomes[SKIPPED_DAY].checks_failed
+    # a replay day without the source's capture: not due, the check passes (its age is in the metadata)
+    assert outcomes[SKIPPED_DAY].success and "raw/anthropic:freshness" not in outcomes[SKIPPED_DAY].checks_failed
     # the cut capture fails the source with the named drift error
     assert not outcomes[BROKEN].success
     assert any("LayoutDriftError" in e or "drift" in e.lower() for e in outcomes[BROKEN].errors), outcomes[BROKEN].errors
+
+
+def test_dagster_freshness_check_fails_live_for_a_source_never_captured(runs, monkeypatch):
+    """Live, a source without its API key is skipped before any fetch (no network): it is going stale and
+    its freshness check says so (ERROR, never captured), without blocking anything."""
+    warehouse, env, _ = runs
+    together = next(s for s in SOURCES.values() if s.requires_env)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("COSTCURVE_MODE", "live")
+    monkeypatch.delenv(together.requires_env, raising=False)
+    from costcurve.runner import load_definitions, run_day
+
+    outcome = run_day(BROKEN, defs=load_definitions(), job_name="capture",
+                      asset_selection=[dg.AssetKey(["raw", together.source_id])],
+                      dagster_instance=dg.DagsterInstance.ephemeral())
+    assert outcome.success  # a non-blocking check
+    assert f"raw/{together.source_id}:freshness" in outcome.checks_failed
+
+
+@pytest.mark.parametrize(("days", "state", "passed", "severity"), [
+    (1, freshness.FRESH, True, None), (2, freshness.WARN, False, dg.AssetCheckSeverity.WARN),
+    (3, freshness.FAIL, False, dg.AssetCheckSeverity.ERROR), (None, freshness.NEVER, False, dg.AssetCheckSeverity.ERROR),
+])
+def test_check_severity_follows_the_state(days, state, passed, severity):
+    from orchestration.defs.ingest.freshness_checks import result
+
+    ages = freshness.CADENCE_AGES["daily"]
+    row = freshness.SourceFreshness("anthropic", "daily", None, days, freshness.state(days, ages), ages)
+    assert row.state == state
+    check = result(row)
+    assert check.passed == passed
+    if severity is not None:
+        assert check.severity == severity
 
 
 @pytest.mark.parametrize(("as_of", "expected"), [
