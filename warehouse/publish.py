@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+
 def current_umask() -> int:
     """The process's umask, read without changing it where Linux says it (/proc, since 4.7): setting it
     to read it would briefly change it for every thread."""

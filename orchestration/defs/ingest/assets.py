@@ -8,8 +8,8 @@ from orchestration.partitions import WAREHOUSE_POOL, daily_partitions, one_day_p
 from orchestration.resources import CostcurveResource
 from scrapers.drift import check_record_count
 from scrapers.registry import SOURCES, Source
-from warehouse.source_runs import FAILED, SKIPPED, SUCCESS, describe_error, record_source_run
 from warehouse.load import any_rows_for, load_source_day, previous_record_count
+from warehouse.source_runs import FAILED, SKIPPED, SUCCESS, describe_error, record_source_run
 
 
 def ingest_asset(source: Source) -> dg.AssetsDefinition:
