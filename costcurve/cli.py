@@ -350,7 +350,9 @@ def demo(
     """Run the daily job offline over every day in the replay folder, then print a summary."""
     from costcurve.demo import run_demo
 
-    raise typer.Exit(run_demo(replay_dir))
+    with _writer_lock():
+        code = run_demo(replay_dir)
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -360,11 +362,17 @@ def backfill(
     rebuild: bool = typer.Option(True, help="rebuild, gate and publish the marts afterwards (no webhooks)"),
 ) -> None:
     """Load the datasets' dated price histories as observations on the dates they claim, then rebuild."""
-    from costcurve.backfill import HISTORY_SOURCES, BackfillError, run_backfill
     from costcurve.config import load_settings
-    from costcurve.runner import log_warnings, run_day
 
     settings = load_settings()
+    with _writer_lock():
+        _backfill(settings, source, rebuild)
+
+
+def _backfill(settings, source, rebuild: bool) -> None:
+    from costcurve.backfill import HISTORY_SOURCES, BackfillError, run_backfill
+    from costcurve.runner import log_warnings, run_day
+
     try:
         reports = run_backfill(settings, tuple(source) if source else HISTORY_SOURCES, console=console)
     except BackfillError as exc:
@@ -419,7 +427,27 @@ def run(
         partition = date.fromisoformat(day) if day else datetime.now(UTC).date()
     except ValueError:
         raise typer.BadParameter(f"{day!r} is not a date YYYY-MM-DD", param_hint="'--date'") from None
-    raise typer.Exit(0 if run_day(partition).success else 1)
+    with _writer_lock():
+        success = run_day(partition).success
+    raise typer.Exit(0 if success else 1)
+
+
+def _writer_lock():
+    """One writing command at a time (warehouse/run_lock.py): a second waits, then stops cleanly."""
+    from costcurve.config import load_settings
+    from warehouse.run_lock import warehouse_lock
+
+    return warehouse_lock(load_settings().warehouse)
+
+
+@app.command()
+def status(
+    as_of: str | None = typer.Option(None, "--as-of", help="judge freshness at this day (YYYY-MM-DD, default today UTC)"),
+) -> None:
+    """Every source: last success, last failure and why, rows loaded, freshness (costcurve/status.py)."""
+    from costcurve.status import main as status_main
+
+    raise typer.Exit(status_main(as_of, console))
 
 
 if __name__ == "__main__":

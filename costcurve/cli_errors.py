@@ -33,6 +33,7 @@ USER_ERRORS = (
     ("costcurve.sql_output", "SqlOutputError"),
     ("costcurve.sql_guard", "SqlGuardError"),
     ("alerts.rules", "RuleConfigError"),
+    ("warehouse.run_lock", "WarehouseLockedError"),
 )
 
 

@@ -12,6 +12,7 @@ from scrapers.collect import Collected, collect, reparse_unchanged, replay_skip_
 from scrapers.http import HttpClient
 from scrapers.registry import Source
 from warehouse.connection import writer
+from warehouse.source_runs import record_source_run
 
 
 class CostcurveResource(dg.ConfigurableResource):
@@ -57,6 +58,15 @@ class CostcurveResource(dg.ConfigurableResource):
 
     def reparse_unchanged(self, source: Source, collected: Collected) -> None:
         reparse_unchanged(source, RawArchive(Path(self.archive)), collected)
+
+    def record_source_run(self, source_id: str, day: date, status: str, *, error: str | None = None) -> None:
+        """Log a skipped or failed attempt (warehouse/source_runs.py). Best effort: a failure to record
+        (the warehouse itself unreadable, say) must not hide the error being recorded."""
+        try:
+            with writer(Path(self.warehouse)) as con:
+                record_source_run(con, source_id, day, status, error=error)
+        except Exception as exc:  # noqa: BLE001 - the original failure is what the run reports
+            dg.get_dagster_logger().warning(f"could not record {source_id} {day} as {status}: {exc}")
 
     @contextmanager
     def warehouse_writer(self):

@@ -2,7 +2,11 @@
 
 Analysts never open the live file (DuckDB blocks readers while a writer holds it). After the gates
 pass, the warehouse is checkpointed and copied beside the published path, then renamed over it in one
-``os.replace``: a reader sees the old copy or the new one, never half a file. The copy keeps the
+``os.replace``: a reader sees the old copy or the new one, never half a file.
+
+The copy's mode follows the umask, as any file the pipeline creates would (0644 under umask 022, 0640
+under 027, so the analysts' group can read it): the temp file ``mkstemp`` makes is 0600 whatever the
+umask, and renaming it would publish a copy only its owner can read. The copy keeps the
 warehouse's file name because dbt's views are qualified by the catalog, which DuckDB names after it.
 """
 
@@ -14,6 +18,21 @@ import tempfile
 from pathlib import Path
 
 import duckdb
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where Linux says it (/proc, since 4.7): setting it
+    to read it would briefly change it for every thread."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
 
 def publish_copy(warehouse: Path, published: Path) -> Path:
     warehouse, published = Path(warehouse), Path(published)
@@ -31,6 +50,7 @@ def publish_copy(warehouse: Path, published: Path) -> Path:
     os.close(fd)
     try:
         shutil.copyfile(warehouse, tmp)
+        os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, published)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -9,6 +9,7 @@ from orchestration.resources import CostcurveResource
 from scrapers.drift import check_record_count
 from scrapers.registry import SOURCES, Source
 from warehouse.load import any_rows_for, load_source_day, previous_record_count
+from warehouse.source_runs import FAILED, SKIPPED, SUCCESS, describe_error, record_source_run
 
 
 def ingest_asset(source: Source) -> dg.AssetsDefinition:
@@ -28,12 +29,19 @@ def ingest_asset(source: Source) -> dg.AssetsDefinition:
         skipped = costcurve.skip_reason(source, day)
         if skipped:
             context.log.warning(f"{source.source_id} {day}: {skipped}")
+            costcurve.record_source_run(source.source_id, day, SKIPPED, error=skipped)
             return dg.MaterializeResult(metadata={"status": skipped})
-        # fetch first, writer second: retries and Retry-After waits never hold the DuckDB lock (the
-        # pool slot they do hold is bounded by the fetch deadline; README "Fetching")
-        collected = costcurve.collect(source, day)
-        with costcurve.warehouse_writer() as con:
-            counts = _load(con, source, day, collected, costcurve)
+        try:
+            # fetch first, writer second: retries and Retry-After waits never hold the DuckDB lock (the
+            # pool slot they do hold is bounded by the fetch deadline; README "Fetching")
+            collected = costcurve.collect(source, day)
+            with costcurve.warehouse_writer() as con:
+                counts = _load(con, source, day, collected, costcurve)
+                record_source_run(con, source.source_id, day, SUCCESS, rows_loaded=sum(counts.values()))
+        except Exception as exc:
+            # why it failed, for `costcurve status` (warehouse/source_runs.py); the step still fails
+            costcurve.record_source_run(source.source_id, day, FAILED, error=describe_error(exc))
+            raise
         context.log.info(f"{source.source_id} {day}: {counts}")
         return dg.MaterializeResult(
             metadata={
