@@ -74,7 +74,7 @@ class _Parser:
         self.drift, self.exclude = self.collect.drift, self.collect.exclude
 
     def run(self, body: bytes) -> ParseResult:
-        text = self.collect.text(body, what="history", encoding="utf-8-sig")
+        text = self.collect.text(body, what="history", encoding="utf-8-sig", csv_table=True)
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = set(reader.fieldnames or [])
         if header != COLUMNS:
