@@ -9,8 +9,9 @@ a person reads.
 The rule (README "Truncated captures and vanished models"):
 
 * every vanished model is reported by name (asset metadata, run log, the drift message);
-* a capture that lost more than ``MAX_VANISHED_SHARE`` of the previous capture's price series (per source
-  in ``MAX_VANISHED_SHARE_BY_SOURCE``) is layout drift: the day is not loaded;
+* a capture that lost more than ``MAX_VANISHED_MODEL_SHARE`` of the previous capture's models, or more
+  than ``MAX_VANISHED_SERIES_SHARE`` of its price series among the models it still lists (per source in
+  ``MAX_VANISHED_SHARE_BY_SOURCE``), is layout drift: the day is not loaded;
 * the previous capture is only a yardstick when it is recent: older than ``MAX_PREVIOUS_AGE_DAYS``, a
   provider may really have retired many models since, so the loss is reported and never blocks.
 """
@@ -22,15 +23,19 @@ from dataclasses import dataclass
 
 from scrapers.errors import LayoutDriftError
 
-__all__ = ["MAX_PREVIOUS_AGE_DAYS", "MAX_VANISHED_SHARE", "ModelSetChange", "VanishedModelsError",
+__all__ = ["MAX_PREVIOUS_AGE_DAYS", "MAX_VANISHED_MODEL_SHARE", "MAX_VANISHED_SERIES_SHARE", "ModelSetChange", "VanishedModelsError",
            "check_model_set", "compare", "series_keys"]
 
-#: share of the previous capture's price series a capture may lose before the loss is drift. A provider
-#: retiring a model or two from a page of dozens stays under it; a page cut in half, or missing its batch
-#: table, does not. 5%: Anthropic's page (78 series) may lose three, OpenAI's (349) seventeen.
-MAX_VANISHED_SHARE = 0.05
-#: per-source overrides, for feeds whose normal day-to-day churn is larger (none needed yet)
-MAX_VANISHED_SHARE_BY_SOURCE: dict[str, float] = {}
+#: share of the previous capture's *models* a capture may lose before the loss is drift. A provider
+#: retiring a model from a page of a dozen stays under it (Anthropic's 2025-12 page lists 13 models);
+#: a page cut in half does not. On a page of fewer than ten models any loss is over it.
+MAX_VANISHED_MODEL_SHARE = 0.10
+#: share of the previous capture's price *series* a capture may lose among models it still lists: a lost
+#: batch or long-context table, or a dropped column (Anthropic's page without its long-context table
+#: loses 13 of 78 series, every model still named)
+MAX_VANISHED_SERIES_SHARE = 0.05
+#: per-source overrides ``{source_id: (model share, series share)}``, for feeds whose normal churn is larger
+MAX_VANISHED_SHARE_BY_SOURCE: dict[str, tuple[float, float]] = {}
 #: a previous capture older than this (days) is compared and reported, never used to block a load
 MAX_PREVIOUS_AGE_DAYS = 14
 
@@ -44,19 +49,26 @@ class VanishedModelsError(LayoutDriftError):
 
 @dataclass(frozen=True)
 class ModelSetChange:
+    previous_models: int
     previous_series: int
-    vanished_series: tuple[SeriesKey, ...]
     vanished_models: tuple[str, ...]
+    #: series lost by models the capture still lists (a lost table or column)
+    vanished_series: tuple[SeriesKey, ...]
     #: False when the previous capture was too old to block on (reported only)
     blocking: bool
 
     @property
-    def vanished_share(self) -> float:
+    def model_share(self) -> float:
+        return len(self.vanished_models) / self.previous_models if self.previous_models else 0.0
+
+    @property
+    def series_share(self) -> float:
         return len(self.vanished_series) / self.previous_series if self.previous_series else 0.0
 
     def summary(self) -> str:
-        return (f"{len(self.vanished_series)} of {self.previous_series} price series vanished "
-                f"({self.vanished_share:.0%}); models gone: {', '.join(self.vanished_models) or 'none'}")
+        return (f"{len(self.vanished_models)} of {self.previous_models} models gone "
+                f"({', '.join(self.vanished_models) or 'none'}); {len(self.vanished_series)} of "
+                f"{self.previous_series} price series lost by models still listed")
 
 
 def series_keys(prices: Iterable) -> set[SeriesKey]:
@@ -70,10 +82,11 @@ def series_keys(prices: Iterable) -> set[SeriesKey]:
 
 
 def compare(previous: set[SeriesKey], current: set[SeriesKey], *, blocking: bool = True) -> ModelSetChange:
-    vanished = tuple(sorted(previous - current))
-    models_now = {(k[0], k[1]) for k in current}
-    gone = sorted({f"{k[0]}/{k[1]}" for k in previous if (k[0], k[1]) not in models_now})
-    return ModelSetChange(len(previous), vanished, tuple(gone), blocking)
+    models_before = {k[:2] for k in previous}
+    models_now = {k[:2] for k in current}
+    gone = tuple(sorted(f"{provider}/{model}" for provider, model in models_before - models_now))
+    lost = tuple(sorted(k for k in previous - current if k[:2] in models_now))
+    return ModelSetChange(len(models_before), len(previous), gone, lost, blocking)
 
 
 def check_model_set(source_id: str, url: str, previous: Iterable, current: Iterable, *,
@@ -87,10 +100,11 @@ def check_model_set(source_id: str, url: str, previous: Iterable, current: Itera
     cur = current if isinstance(current, set) else series_keys(current)
     blocking = previous_age_days is not None and previous_age_days <= MAX_PREVIOUS_AGE_DAYS
     change = compare(prev, cur, blocking=blocking)
-    limit = MAX_VANISHED_SHARE_BY_SOURCE.get(source_id, MAX_VANISHED_SHARE)
-    if blocking and change.vanished_share > limit:
+    model_limit, series_limit = MAX_VANISHED_SHARE_BY_SOURCE.get(
+        source_id, (MAX_VANISHED_MODEL_SHARE, MAX_VANISHED_SERIES_SHARE))
+    if blocking and (change.model_share > model_limit or change.series_share > series_limit):
         raise VanishedModelsError(
             source_id, url,
-            f"{change.summary()}: over {limit:.0%} of the capture {previous_age_days} day(s) before; "
-            f"a cut or redesigned page, not loaded")
+            f"{change.summary()}, against the capture {previous_age_days} day(s) before (limits: "
+            f"{model_limit:.0%} of models, {series_limit:.0%} of series): a cut or redesigned page, not loaded")
     return change

@@ -43,7 +43,7 @@ from scrapers.facts import FactCollector
 from scrapers.records import CaptureMeta, ModelAttributes, ParseResult
 
 SOURCE_ID = "epoch_notable_models"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: a capture cut short is layout drift (scrapers.truncation)
 URL = "https://epoch.ai/data/notable_ai_models.csv"
 PROVIDER_ID = "epoch"
 BASIS_FIELD = "Model accessibility"

@@ -70,7 +70,7 @@ from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
 from scrapers.units import is_no_price
 
 SOURCE_ID = "gemini"
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"  # 3: a capture cut short is layout drift (scrapers.truncation)
 URL = "https://ai.google.dev/gemini-api/docs/pricing.md.txt"
 PROVIDER_ID = "google"
 

@@ -45,7 +45,7 @@ from scrapers.records import CaptureMeta, ParseResult
 from scrapers.sources.litellm import PLAUSIBLE_MAX, model_id_for
 
 SOURCE_ID = "litellm_history"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: a capture cut short is layout drift (scrapers.truncation)
 #: where the history is derived from (a git history, not one GET; see the module docstring)
 URL = "https://github.com/RoCry/llm-api-price/commits/main/model_prices_and_context_window.json"
 UNIT = "USD/MTok"

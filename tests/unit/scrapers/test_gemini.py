@@ -183,7 +183,7 @@ def test_real_capture_raw_values_and_provenance(parse, sample, make_meta) -> Non
     assert fact.raw_value == "$0.175 / 1,000,000 tokens (audio)"
     assert fact.unit_as_published == "$ / 1,000,000 tokens"
     assert (fact.source_id, fact.source_url, fact.raw_sha256, fact.parser_version) == (
-        "gemini", gemini.URL, meta.sha256, "2")
+        "gemini", gemini.URL, meta.sha256, gemini.PARSER_VERSION)
     pro = prices(result, "gemini-2.5-pro", "input", band=">200k")[0]
     assert (pro.raw_value, pro.unit_as_published) == ("$2.50, prompts > 200k tokens", "$ / 1M tokens")
 

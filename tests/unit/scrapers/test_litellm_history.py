@@ -106,7 +106,7 @@ def test_provenance_and_identity(parse, fixture_bytes) -> None:
     result = parse(fixture_bytes)
     fact = next(p for p in result.prices if p.model_name == "anthropic/claude-sonnet-4-5")
     assert (fact.provider_id, fact.model_id, fact.unit_as_published) == ("anthropic", "claude-sonnet-4-5", "USD/MTok")
-    assert all((r.source_id, r.source_url, r.parser_version) == ("litellm_history", lh.URL, "1")
+    assert all((r.source_id, r.source_url, r.parser_version) == ("litellm_history", lh.URL, lh.PARSER_VERSION)
                for r in [*result.prices, *result.exclusions])
 
 
