@@ -25,7 +25,7 @@ _PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 def read_table(collect: FactCollector, body: bytes, *, required: Iterable[str], optional: Iterable[str]) -> tuple[
         list[str], list[dict[str, str]]]:
     """``(header, rows)`` of a CSV with a header line; each row maps column -> stripped cell text."""
-    text = collect.text(body, what="CSV", encoding="utf-8-sig")
+    text = collect.text(body, what="CSV", encoding="utf-8-sig", csv_table=True)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [name.strip() for name in next(reader, [])]
     if not header or header == [""]:

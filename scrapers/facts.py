@@ -25,6 +25,7 @@ from typing import Any
 
 from scrapers.errors import LayoutDriftError
 from scrapers.records import ALL_CONTEXT, CaptureMeta, Exclusion, ParseResult, PriceFact
+from scrapers.truncation import cut_short
 from scrapers.units import Price, UnknownUnitError, parse_price, tokens_per_unit
 
 __all__ = ["FactCollector", "PriceKey", "norm_header"]
@@ -78,12 +79,16 @@ class FactCollector:
         """The error to raise: the page or feed no longer looks as the parser expects."""
         return LayoutDriftError(self.source_id, self.meta.url, message)
 
-    def text(self, body: bytes, *, what: str = "page", encoding: str = "utf-8") -> str:
-        """``body`` as text; a body that does not decode is drift (``"<what> is not UTF-8 text: ..."``)."""
+    def text(self, body: bytes, *, what: str = "page", encoding: str = "utf-8", csv_table: bool = False) -> str:
+        """``body`` as text; a body that does not decode is drift (``"<what> is not UTF-8 text: ..."``), and so
+        is one whose ending shows it cut short (``scrapers.truncation``; ``csv_table`` for a CSV's rule)."""
         try:
-            return body.decode(encoding)
+            text = body.decode(encoding)
         except UnicodeDecodeError as exc:
             raise self.drift(f"{what} is not UTF-8 text: {exc}") from exc
+        if reason := cut_short(text, csv_table=csv_table):
+            raise self.drift(f"{what} cut short: {reason}")
+        return text
 
     def json(self, body: bytes, *, what: str = "response",
              parse_float: Callable[[str], Any] | None = Decimal) -> Any:

@@ -29,6 +29,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
+
 # protego, not urllib.robotparser: the stdlib parser ignores `*` and `$` in paths (RFC 9309 2.2.3)
 from protego import Protego
 from requests_hardened.ip_filter import InvalidIPAddress

@@ -46,7 +46,7 @@ from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
 from scrapers.units import is_no_price
 
 SOURCE_ID = "anthropic"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: a capture cut short is layout drift (scrapers.truncation)
 URL = "https://platform.claude.com/docs/en/about-claude/pricing.md"
 PROVIDER_ID = "anthropic"
 

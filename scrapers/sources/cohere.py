@@ -34,7 +34,7 @@ from scrapers.records import CaptureMeta, ParseResult
 from scrapers.units import is_no_price
 
 SOURCE_ID = "cohere"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: a capture cut short is layout drift (scrapers.truncation)
 URL = "https://cohere.com/pricing"
 PROVIDER_ID = "cohere"
 

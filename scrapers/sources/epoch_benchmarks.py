@@ -51,7 +51,7 @@ from scrapers.facts import FactCollector
 from scrapers.records import CapabilityScore, CaptureMeta, ParseResult
 
 SOURCE_ID = "epoch_benchmarks"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: a capture cut short is layout drift (scrapers.truncation)
 REPO = "https://raw.githubusercontent.com/epoch-research/llm-benchmark-efficiency/main/data/"
 AA_FILE = "aa_data_with_math5.csv"
 EPOCH_FILE = "epoch_ai_price_data_not_in_aa_with_benchmarks.csv"

@@ -43,7 +43,7 @@ from scrapers.facts import FactCollector
 from scrapers.records import CaptureMeta, ModelAttributes, ParseResult
 
 SOURCE_ID = "epoch_notable_models"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: a capture cut short is layout drift (scrapers.truncation)
 URL = "https://epoch.ai/data/notable_ai_models.csv"
 PROVIDER_ID = "epoch"
 BASIS_FIELD = "Model accessibility"
@@ -107,7 +107,7 @@ def open_weights(collect: FactCollector, line: int, value: str) -> tuple[bool | 
 
 def _rows(collect: FactCollector, body: bytes) -> list[tuple[int, dict[str, str]]]:
     # utf-8-sig: a spreadsheet export may start with a byte-order mark, which would hide the first column
-    text = collect.text(body, what="CSV", encoding="utf-8-sig")
+    text = collect.text(body, what="CSV", encoding="utf-8-sig", csv_table=True)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     missing = [name for name in COLUMNS if name not in header]
@@ -117,6 +117,8 @@ def _rows(collect: FactCollector, body: bytes) -> list[tuple[int, dict[str, str]
     for row in reader:
         if None in row:  # more cells than the header has names: a broken quote or a shifted row
             raise collect.drift(f"line {reader.line_num}: more cells than header columns")
+        if None in row.values():  # fewer cells than the header: a row cut short (README "Truncated captures")
+            raise collect.drift(f"line {reader.line_num}: fewer cells than header columns")
         rows.append((reader.line_num, {name: _clean(row[name]) for name in COLUMNS}))
     if not rows:
         raise collect.drift("CSV has a header but no rows")

@@ -42,7 +42,7 @@ from scrapers.records import CaptureMeta, ParseResult
 from scrapers.units import is_no_price
 
 SOURCE_ID = "fireworks"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: a capture cut short is layout drift (scrapers.truncation)
 URL = "https://docs.fireworks.ai/serverless/pricing.md"
 PROVIDER_ID = "fireworks"
 DEFAULT_UNIT = "1M tokens"

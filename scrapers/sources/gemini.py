@@ -71,7 +71,9 @@ from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
 from scrapers.units import is_no_price
 
 SOURCE_ID = "gemini"
-PARSER_VERSION = "3"  # 3: "through <date>" gives an exclusive valid_to (the day after)
+# 3: "through <date>" gives an exclusive valid_to (the day after); 4: a capture cut short is layout drift
+# (scrapers.truncation)
+PARSER_VERSION = "4"
 URL = "https://ai.google.dev/gemini-api/docs/pricing.md.txt"
 PROVIDER_ID = "google"
 

@@ -44,7 +44,7 @@ from scrapers.records import CaptureMeta, ParseResult, PerformanceFact
 from scrapers.units import is_no_price
 
 SOURCE_ID = "groq"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: a capture cut short is layout drift (scrapers.truncation)
 URL = "https://groq.com/pricing"
 PROVIDER_ID = "groq"
 

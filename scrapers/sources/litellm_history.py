@@ -43,10 +43,11 @@ from itertools import groupby
 
 from scrapers.facts import FactCollector
 from scrapers.records import CaptureMeta, ParseResult
-from scrapers.sources.litellm import PLAUSIBLE_MAX, SIZE_BUCKET_REASON, SIZE_BUCKET_RE, model_id_for
+from scrapers.sources.litellm import PLAUSIBLE_MAX, SIZE_BUCKET_RE, SIZE_BUCKET_REASON, model_id_for
 
 SOURCE_ID = "litellm_history"
-PARSER_VERSION = "2"  # 2: Together size buckets are exclusions, not models
+# 2: Together size buckets are exclusions, not models; 3: a capture cut short is layout drift (scrapers.truncation)
+PARSER_VERSION = "3"
 #: where the history is derived from (a git history, not one GET; see the module docstring)
 URL = "https://github.com/RoCry/llm-api-price/commits/main/model_prices_and_context_window.json"
 UNIT = "USD/MTok"
@@ -75,7 +76,7 @@ class _Parser:
         self.drift, self.exclude = self.collect.drift, self.collect.exclude
 
     def run(self, body: bytes) -> ParseResult:
-        text = self.collect.text(body, what="history", encoding="utf-8-sig")
+        text = self.collect.text(body, what="history", encoding="utf-8-sig", csv_table=True)
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = set(reader.fieldnames or [])
         if header != COLUMNS:

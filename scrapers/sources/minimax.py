@@ -29,7 +29,7 @@ from scrapers.records import CaptureMeta, ParseResult
 from scrapers.units import is_no_price
 
 SOURCE_ID = "minimax"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: a capture cut short is layout drift (scrapers.truncation)
 URL = "https://platform.minimax.io/docs/guides/pricing.md"
 PROVIDER_ID = "minimax"
 

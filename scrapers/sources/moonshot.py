@@ -35,7 +35,7 @@ from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
 from scrapers.units import is_no_price
 
 SOURCE_ID = "moonshot"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: a capture cut short is layout drift (scrapers.truncation)
 URL = "https://platform.moonshot.ai/docs/pricing/chat.md"
 PROVIDER_ID = "moonshot"
 

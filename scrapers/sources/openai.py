@@ -56,7 +56,7 @@ from scrapers.records import ALL_CONTEXT, CaptureMeta, ParseResult
 from scrapers.units import is_no_price
 
 SOURCE_ID = "openai"
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"  # 3: a capture cut short is layout drift (scrapers.truncation)
 URL = "https://developers.openai.com/api/docs/pricing.md"
 PROVIDER_ID = "openai"
 

@@ -30,7 +30,7 @@ from scrapers.records import CaptureMeta, ParseResult
 from scrapers.units import is_no_price
 
 SOURCE_ID = "perplexity"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: a capture cut short is layout drift (scrapers.truncation)
 URL = "https://docs.perplexity.ai/getting-started/pricing.md"
 PROVIDER_ID = "perplexity"
 

@@ -37,7 +37,7 @@ from scrapers.facts import FactCollector
 from scrapers.records import CapabilityScore, CaptureMeta, ParseResult
 
 SOURCE_ID = "token_tariff"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: a capture cut short is layout drift (scrapers.truncation)
 URL = "https://raw.githubusercontent.com/Prajwalsrinvas/token-tariff/main/timeline.csv"
 UNIT = "USD per 1M tokens"
 CITATION = "token-tariff timeline (github.com/Prajwalsrinvas/token-tariff, timeline.csv)"

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.dbt_project import published_marts
 from orchestration.partitions import WAREHOUSE_POOL, daily_partitions, one_day_per_run
 from orchestration.resources import CostcurveResource
-from orchestration.dbt_project import published_marts
 from warehouse.publish import export_parquet, publish_copy
 
 MART_KEYS = [dg.AssetKey([table]) for table in published_marts()]

@@ -104,7 +104,7 @@ def test_real_excerpt_names_and_provenance(parse, excerpt, make_meta) -> None:
     meta = make_meta(fireworks.SOURCE_ID, fireworks.URL, excerpt)
     fact = next(p for p in result.prices if (p.model_id, p.token_type) == ("kimi-k2.6", "input"))
     assert (fact.source_id, fact.source_url, fact.raw_sha256, fact.parser_version) == (
-        "fireworks", fireworks.URL, meta.sha256, "1")
+        "fireworks", fireworks.URL, meta.sha256, fireworks.PARSER_VERSION)
     assert (fact.raw_value, fact.unit_as_published, fact.provider_id) == ("$0.95", "$ / 1M tokens", "fireworks")
 
 

@@ -95,7 +95,7 @@ def test_real_capture_shape_and_provenance(parse, sample, make_meta) -> None:
     fact = next(p for p in result.prices if (p.model_id, p.token_type) == ("openai/gpt-oss-20b", "input"))
     assert fact.model_name == "GPT OSS 20B 128k"
     assert (fact.raw_value, fact.unit_as_published) == ("$0.075", "$ / Million tokens")
-    assert (fact.source_id, fact.source_url, fact.raw_sha256, fact.parser_version) == ("groq", groq.URL, meta.sha256, "1")
+    assert (fact.source_id, fact.source_url, fact.raw_sha256, fact.parser_version) == ("groq", groq.URL, meta.sha256, groq.PARSER_VERSION)
     assert all(p.currency == "USD" and p.usd_per_mtok == p.price_per_mtok for p in result.prices)
     assert {(p.service_tier, p.context_band, p.provider_id) for p in result.prices} == {("standard", "all", "groq")}
     perf = next(p for p in result.performance if p.model_id == "openai/gpt-oss-20b")

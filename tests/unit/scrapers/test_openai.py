@@ -164,7 +164,7 @@ def test_real_capture_provenance_and_raw_values(parse, sample, make_meta) -> Non
     meta = make_meta(openai.SOURCE_ID, openai.URL, sample)
     fact = next(p for p in result.prices if (p.model_id, p.token_type, p.service_tier) == ("o3", "input", "flex"))
     assert (fact.source_id, fact.source_url, fact.raw_sha256, fact.parser_version) == (
-        "openai", openai.URL, meta.sha256, "2")
+        "openai", openai.URL, meta.sha256, openai.PARSER_VERSION)
     assert fact.fetched_at == meta.fetched_at
     assert (fact.raw_value, fact.unit_as_published, fact.model_name) == ("$1.00", "$ / 1M tokens", "o3")
     assert all(e.raw_sha256 == meta.sha256 for e in result.exclusions)
