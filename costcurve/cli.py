@@ -28,6 +28,8 @@ def _alerts_app() -> typer.Typer:
 
 
 app.add_typer(_alerts_app(), name="alerts")
+from costcurve.release_cli import release as _release  # noqa: E402  (its code lives in its own module)
+app.command("release")(_release)
 
 
 @app.callback()
