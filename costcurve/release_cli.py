@@ -19,7 +19,7 @@ def release(
     """Release a row a content gate held (a move over 10x, a day under the row-count floor).
 
     Records who (COSTCURVE_RELEASED_BY, else the OS user) and why in raw.quarantine_releases; the row
-    loads on the next run or replay of its day (`costcurve run --day DAY`)."""
+    loads on the next run or replay of its day (`costcurve run --date DAY`)."""
     from costcurve.config import load_settings
     from warehouse import quarantine
     from warehouse.connection import writer
