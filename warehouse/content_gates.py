@@ -27,15 +27,16 @@ from decimal import Decimal
 
 import duckdb
 
-#: Most a price per 1M tokens may be, per currency. A product setting, not a fact about the market: the
-#: dearest list price in any sample we hold is far below it (the 2026-11 captures top out at
-#: USD 600/M for openai o1-pro output, USD 1,000/M across every currency-USD source; CNY prices top
-#: out near CNY 100/M), so a price above it is a unit slip (per token read as per 1M) or an upstream error.
-#: EUR shares USD's cap (the two are within 20% of each other); CNY's is about 7.5x (the CNY/USD rate).
+#: Most a price per 1M tokens may be, per currency. A product setting, not a fact about the market: it sits
+#: above every price in the real captures we hold (the dearest in the demo captures is USD 600/M, see the
+#: README's "Content gates and quarantine"), so a price over it is a unit slip (per token or per 1K read as
+#: per 1M) or an upstream error, such as LiteLLM's wandb/* rows at 0.005-0.01 USD per token.
+#: EUR shares USD's cap; CNY's is 7.5x it (roughly the CNY/USD rate), so one cap means one thing everywhere.
 PRICE_CAPS: dict[str, Decimal] = {"USD": Decimal(2000), "EUR": Decimal(2000), "CNY": Decimal(15000)}
 
 #: A price that moves by more than this factor (up or down) against the last loaded price of the same
-#: series is held. Real repricings we have seen are at most ~5x (o3's 80% cut in 2025-06); 10x is a unit slip.
+#: series is held: a misplaced decimal point or a unit read wrong moves a price 10x, 100x or 1000x, and
+#: exactly 10x still loads (the rule says "over").
 MOVE_FACTOR = Decimal(10)
 
 #: The row-count floor: a day with fewer records than this share of the median of the source's previous
@@ -123,10 +124,12 @@ _PRICE_RULES: list[tuple[int, str, str, str]] = [
 ]
 
 
-def gate_prices(con: duckdb.DuckDBPyConnection, source_id: str, day: date) -> int:
+def gate_prices(con: duckdb.DuckDBPyConnection, source_id: str, day: date, captured: bool = True) -> int:
     """Quarantine the day's price rows of ``source_id`` that break a rule; returns how many left the load.
 
     Runs inside the caller's transaction, after the day's rows are inserted: a rollback undoes it all.
+    ``captured`` is False for a day with no capture of its own (a backfill day of a history file): its rows
+    are judged by the reject rules only, since a history legitimately holds moves over 10x between its dates.
     """
     con.execute("DELETE FROM raw.quarantine WHERE source_id = ? AND partition_date = ?", [source_id, day])
     _stage_incoming(con, source_id, day)
@@ -134,6 +137,7 @@ def gate_prices(con: duckdb.DuckDBPyConnection, source_id: str, day: date) -> in
         violations = " UNION ALL ".join(
             f"SELECT {priority} AS priority, '{rule}' AS rule, '{action}' AS action, * FROM ({sql})"
             for priority, rule, action, sql in _PRICE_RULES
+            if captured or action == "rejected"
         )
         # one row per offending price (its first rule by priority), with the id a release refers to
         con.execute(
@@ -217,7 +221,8 @@ def _recent_median(con, source_id: str, day: date, tables: tuple[str, ...]) -> t
     """Median records per loaded day over the window before ``day``, and how many such days there were.
 
     Days with no records (a day the floor held, or a failed fetch) do not count: they say nothing about
-    the page's usual size and would drag the median down until a shrunken page passed."""
+    the page's usual size and would drag the median down until a shrunken page passed. Nor do days with no
+    capture of their own (backfill days, which hold only the prices a history dates to them)."""
     per_table = " UNION ALL ".join(
         f"SELECT partition_date, count(*) AS n FROM raw.{t} WHERE source_id = $1 "
         f"AND partition_date < $2 AND partition_date >= $2 - INTERVAL {FLOOR_WINDOW_DAYS} DAY GROUP BY ALL"
@@ -226,7 +231,9 @@ def _recent_median(con, source_id: str, day: date, tables: tuple[str, ...]) -> t
     median, days = con.execute(
         f"""
         SELECT median(n), count(*) FROM (
-            SELECT partition_date, sum(n) AS n FROM ({per_table}) GROUP BY partition_date HAVING sum(n) > 0
+            SELECT partition_date, sum(n) AS n FROM ({per_table})
+            WHERE partition_date IN (SELECT partition_date FROM raw.fetches WHERE source_id = $1)
+            GROUP BY partition_date HAVING sum(n) > 0
         )
         """,
         [source_id, day],

@@ -54,12 +54,15 @@ def load_source_day(
         records = sum(n for t, n in counts.items() if t not in ("fetches", "parse_exclusions"))
         if before_commit is not None:
             before_commit(records)
-        quarantined = gate_prices(con, source_id, partition_date)
+        # a day with no fetch rows has no capture of its own (a backfill day): no page to be short, no move
+        captured = bool(fetches) or bool(carried)
+        quarantined = gate_prices(con, source_id, partition_date, captured)
         counts["price_facts"] = counts.get("price_facts", 0) - quarantined
         counts["quarantined"] = quarantined
         held_day = None
         try:
-            check_row_count_floor(con, source_id, partition_date, records, _RECORD_TABLES)
+            if captured:
+                check_row_count_floor(con, source_id, partition_date, records, _RECORD_TABLES)
         except ContentGateError as exc:
             held_day = exc  # commit the hold first: the quarantine must record what was kept out
         con.execute("COMMIT")

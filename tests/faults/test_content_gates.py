@@ -180,3 +180,16 @@ def test_the_floor_needs_three_earlier_days(tmp_path):
             load(con, SONNET, DAY - timedelta(days=back))
         assert load(con, SONNET[:2])["price_facts"] == 2
         assert quarantined(con) == []
+
+
+def test_a_backfill_day_is_judged_by_the_reject_rules_only(tmp_path):
+    """A day with no capture of its own (costcurve backfill loads a history's dated prices with no fetch
+    rows): a history holds real moves over 10x between its dates, and a day of it holds only the prices
+    dated to it, so neither the move rule nor the floor applies; the reject rules still do."""
+    with writer(tmp_path / "w.duckdb") as con:
+        for back in (3, 2, 1):
+            load(con, SONNET, DAY - timedelta(days=back))
+        counts = load_source_day(con, "anthropic", DAY, [], ParseResult(prices=[
+            price("input", "300"), price("input", "5000", model="claude-opus-4-5")]))
+        assert [r[0] for r in quarantined(con)] == ["price_cap"]
+    assert counts["price_facts"] == 1
