@@ -14,6 +14,7 @@ from rich.table import Table
 
 from costcurve import sql_output
 from costcurve.cli_errors import CostcurveGroup
+from costcurve.release_cli import release as release_command
 from costcurve.reparse_cli import reparse as reparse_command
 
 app = typer.Typer(help="costcurve: the inference cost curve, from capture to warehouse to alert.", no_args_is_help=True,
@@ -30,6 +31,7 @@ def _alerts_app() -> typer.Typer:
 
 app.add_typer(_alerts_app(), name="alerts")
 app.command("reparse")(reparse_command)  # issue 9; the code is in costcurve/reparse.py
+app.command("release")(release_command)  # issue 9; the code is in costcurve/release_cli.py
 
 
 @app.callback()

@@ -11,6 +11,7 @@ import polars as pl
 from scrapers.archive import ManifestRow
 from scrapers.records import ParseResult
 from warehouse.connection import ensure_raw_schema
+from warehouse.content_gates import ContentGateError, check_row_count_floor, gate_prices
 
 
 def load_source_day(
@@ -28,7 +29,11 @@ def load_source_day(
     from the latest earlier day that loaded them, so the day is complete without parsing again.
     ``before_commit`` is called with the number of records loaded (parsed plus carried, exclusions not
     counted) before the transaction commits; raising there (a drift check) rolls the whole day back.
-    Returns rows written per raw table. A re-run of the same day leaves the same rows, never duplicates.
+    Content gates (warehouse/content_gates.py) run in the same transaction: price rows that break a rule
+    go to raw.quarantine and the rest of the day loads; a day under the row-count floor is held whole,
+    committed as held, and ``ContentGateError`` is raised.
+    Returns rows written per raw table (quarantined rows not counted, under ``quarantined``).
+    A re-run of the same day leaves the same rows and the same quarantine, never duplicates.
     """
     ensure_raw_schema(con)
     loaded_at = datetime.now(UTC)
@@ -46,13 +51,31 @@ def load_source_day(
             counts[table] = _insert(con, table, frame, partition_date, loaded_at)
             if table != "fetches":
                 counts[table] += _carry_forward(con, table, source_id, partition_date, carried, loaded_at)
+        records = sum(n for t, n in counts.items() if t not in ("fetches", "parse_exclusions"))
         if before_commit is not None:
-            before_commit(sum(n for t, n in counts.items() if t not in ("fetches", "parse_exclusions")))
+            before_commit(records)
+        # a day with no fetch rows has no capture of its own (a backfill day): no page to be short, no move
+        captured = bool(fetches) or bool(carried)
+        quarantined = gate_prices(con, source_id, partition_date, captured)
+        counts["price_facts"] = counts.get("price_facts", 0) - quarantined
+        counts["quarantined"] = quarantined
+        held_day = None
+        try:
+            if captured:
+                check_row_count_floor(con, source_id, partition_date, records, _RECORD_TABLES)
+        except ContentGateError as exc:
+            held_day = exc  # commit the hold first: the quarantine must record what was kept out
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    if held_day is not None:
+        raise held_day
     return counts
+
+
+# the tables whose rows are records of the source (what the row-count floor counts and holds)
+_RECORD_TABLES = tuple(t for t in ParseResult.TABLES.values() if t != "parse_exclusions")
 
 
 def any_rows_for(con: duckdb.DuckDBPyConnection, source_id: str, shas: Sequence[str]) -> bool:

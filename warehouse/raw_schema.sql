@@ -186,3 +186,32 @@ CREATE TABLE IF NOT EXISTS raw.capability_scores (
     citation          VARCHAR NOT NULL,
     loaded_at         TIMESTAMPTZ NOT NULL
 );
+
+-- Rows a content gate (warehouse/content_gates.py) kept out of the raw tables, with why. Replaced per
+-- (source_id, partition_date) on every load, like the raw tables. action: rejected (stays out until the
+-- source or parser changes) or held (loads on the next run once released in quarantine_releases).
+CREATE TABLE IF NOT EXISTS raw.quarantine (
+    quarantine_id  VARCHAR NOT NULL,
+    partition_date DATE NOT NULL,
+    source_id      VARCHAR NOT NULL,
+    rule           VARCHAR NOT NULL,
+    action         VARCHAR NOT NULL,
+    reason         VARCHAR NOT NULL,
+    raw_table      VARCHAR NOT NULL,
+    raw_sha256     VARCHAR NOT NULL,
+    source_url     VARCHAR NOT NULL,
+    row_json       VARCHAR NOT NULL,
+    quarantined_at TIMESTAMPTZ NOT NULL
+);
+
+-- Who let a held row through and why (`costcurve release`). Never replaced by a load: a release outlives
+-- re-runs of its day.
+CREATE TABLE IF NOT EXISTS raw.quarantine_releases (
+    quarantine_id  VARCHAR NOT NULL,
+    source_id      VARCHAR NOT NULL,
+    partition_date DATE NOT NULL,
+    rule           VARCHAR NOT NULL,
+    released_by    VARCHAR NOT NULL,
+    reason         VARCHAR NOT NULL,
+    released_at    TIMESTAMPTZ NOT NULL
+);

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import dagster as dg
 import duckdb
@@ -89,9 +90,42 @@ def test_a_day_with_a_broken_source_catches_up(tmp_path, make_sandbox):
     assert box.published.exists()
 
 
+def lift_price_cap(mp: pytest.MonkeyPatch) -> None:
+    """The content gate would quarantine a $150,000/M row before GX sees it (next test, tests/faults/). Lifted
+    here so the GX gate, the backstop behind it for whatever a content rule does not cover, is what sees it."""
+    from warehouse import content_gates
+
+    mp.setattr(content_gates, "PRICE_CAPS", {currency: Decimal(10) ** 9 for currency in content_gates.PRICE_CAPS})
+
+
+def test_a_price_over_the_cap_is_quarantined_and_the_day_publishes(tmp_path, make_sandbox):
+    """One row over the content gate's cap leaves the load for raw.quarantine; the rest of the day, gates
+    and publish go on, and the bad price never reaches a mart."""
+    with pytest.MonkeyPatch.context() as mp:
+        box = make_sandbox(tmp_path, mp)
+        page = replay_path(box.replay_dir, DAY, "anthropic", "pricing.md")
+        page.write_text(page.read_text().replace("$15 / MTok", "$150000 / MTok", 1))
+        outcome = run_day(DAY, defs=load_definitions())
+
+    assert outcome.success and not outcome.checks_failed, outcome.errors
+    assert count(box.warehouse, "SELECT count(*) FROM raw.quarantine WHERE rule = 'price_cap' "
+                                "AND source_id = 'anthropic' AND raw_sha256 = ?", [sha256_of(page)]) == 1
+    assert count(box.warehouse, "SELECT count(*) FROM raw.price_facts WHERE price_per_mtok >= 150000") == 0
+    assert count(box.warehouse, "SELECT count(*) FROM fct_price_history WHERE source_id = 'anthropic'") > 0
+    assert count(box.warehouse, "SELECT count(*) FROM fct_price_history WHERE usd_per_mtok >= 150000") == 0
+    assert box.published.exists()
+
+
+def sha256_of(path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def test_failing_raw_gate_stops_everything_downstream(tmp_path, make_sandbox):
     with pytest.MonkeyPatch.context() as mp:
         box = make_sandbox(tmp_path, mp)
+        lift_price_cap(mp)
         # a price far beyond any real one (the gate's critical bound is 10,000 USD per 1M tokens)
         page = replay_path(box.replay_dir, DAY, "anthropic", "pricing.md")
         text = page.read_text()
@@ -113,6 +147,7 @@ def test_no_catch_up_after_a_failed_gate(tmp_path, make_sandbox):
     instance = dg.DagsterInstance.ephemeral()
     with pytest.MonkeyPatch.context() as mp:
         box = make_sandbox(tmp_path, mp)
+        lift_price_cap(mp)
         page = replay_path(box.replay_dir, DAY, "anthropic", "pricing.md")
         page.write_text(page.read_text().replace("$15 / MTok", "$150000 / MTok", 1))
         assert not run_day(DAY, defs=load_definitions(), dagster_instance=instance).success

@@ -34,4 +34,4 @@ def raw_gate(source_id: str, table: str) -> dg.AssetChecksDefinition:
     return _gate
 
 
-raw_gates = [raw_gate(source.source_id, table) for source in SOURCES.values() for table in (*source.writes, "fetches")]
+raw_gates = [raw_gate(source.source_id, table) for source in SOURCES.values() for table in (*source.writes, "fetches", "parse_exclusions")]

@@ -51,7 +51,8 @@ def test_every_gate_is_blocking_and_every_raw_table_is_gated(defs):
     gx = {key: spec for key, spec in checks.items() if key.name.startswith("gx_")}
     assert all(spec.blocking for spec in gx.values())
     for source in SOURCES.values():
-        for table in (*source.writes, "fetches"):
+        # parse_exclusions too: every source may write exclusions, and a blank reason must block (issue 9)
+        for table in (*source.writes, "fetches", "parse_exclusions"):
             assert dg.AssetCheckKey(dg.AssetKey(["raw", source.source_id]), f"gx_raw_{table}") in gx
     for mart in ("fct_price_observations", "fct_price_history", "fct_capex_quarterly", "fct_capex_annual", "dim_models",
                  "mart_open_weight_share", "mart_source_reconciliation", "mart_capex", "mart_capex_total"):
