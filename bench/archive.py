@@ -31,13 +31,15 @@ DEMO_CAPTURES = ROOT / "demo" / "captures"
 #: the first day of the synthetic history (any day works; the bodies do not depend on it)
 START = date(2026, 1, 1)
 FETCH_TIME = time(6, 0, tzinfo=UTC)
+#: files beside the captures that describe them (provenance notes), never fetched
+NOT_CAPTURES = {"SOURCE.yml", "README.md"}
 
 
 def day_of_captures(captures: Path = DEMO_CAPTURES) -> list[tuple[str, str, bytes]]:
     """(source_id, capture_key, body): the newest demo capture of every source and key."""
     newest: dict[tuple[str, str], Path] = {}
     for path in sorted(captures.glob("20*/*/*")):  # day folders sort by date: the last one wins
-        if path.is_file():
+        if path.is_file() and path.name not in NOT_CAPTURES:
             newest[(path.parent.name, path.name)] = path
     return [(source_id, key, path.read_bytes()) for (source_id, key), path in sorted(newest.items())]
 
