@@ -127,6 +127,11 @@ def _parse(source: Source, bodies: dict, archive: RawArchive, collected: Collect
         for body, meta in bodies.values():
             result.extend(parse_capture(source, body, meta))
         return result
+    return _parse_together(source, together, bodies, archive, collected)
+
+
+def _parse_together(source: Source, together, bodies: dict, archive: RawArchive, collected: Collected) -> ParseResult:
+    """``parse_captures`` over the fetched bodies plus the 304'd ones read back from the archive."""
     for previous in collected.unchanged:
         bodies[previous.capture_key] = archived_capture(archive, previous)
     collected.unchanged = []
@@ -152,7 +157,12 @@ def archived_capture(archive: RawArchive, row: ManifestRow) -> tuple[bytes, Capt
 
 def reparse_unchanged(source: Source, archive: RawArchive, collected: Collected) -> None:
     """Parse the archived bodies of 304'd captures: needed when the warehouse has no rows to carry
-    forward (a fresh warehouse beside an old archive)."""
+    forward (a fresh warehouse beside an old archive). A source whose captures only make sense together
+    re-parses them together, as on the day they were fetched: alone, its manifest yields no records."""
+    together = getattr(source.parser, "parse_captures", None)
+    if together is not None and collected.unchanged:
+        collected.result.extend(_parse_together(source, together, {}, archive, collected))
+        return
     for previous in collected.unchanged:
         collected.result.extend(parse_capture(source, *archived_capture(archive, previous)))
     collected.unchanged = []

@@ -78,13 +78,15 @@ def load_source_day(
 _RECORD_TABLES = tuple(t for t in ParseResult.TABLES.values() if t != "parse_exclusions")
 
 
-def any_rows_for(con: duckdb.DuckDBPyConnection, source_id: str, shas: Sequence[str]) -> bool:
-    """Whether every one of these captures has rows in the warehouse to carry forward."""
+def any_rows_for(con: duckdb.DuckDBPyConnection, source_id: str, shas: Sequence[str], *, every: bool = True) -> bool:
+    """Whether every one of these captures (``every=False``: at least one) has rows in the warehouse to
+    carry forward. A source whose captures are parsed together (a CSV and the manifest vouching for it)
+    files its rows under one capture only, so asking for every one would always say no."""
     ensure_raw_schema(con)
     tables = [t for t in ParseResult.TABLES.values() if t != "parse_exclusions"]
     union = " UNION ALL ".join(f"SELECT raw_sha256 FROM raw.{t} WHERE source_id = ?" for t in tables)
     present = {row[0] for row in con.execute(f"SELECT DISTINCT raw_sha256 FROM ({union})", [source_id] * len(tables)).fetchall()}
-    return set(shas) <= present
+    return set(shas) <= present if every else bool(set(shas) & present)
 
 
 def previous_record_count(con: duckdb.DuckDBPyConnection, source_id: str, before: date) -> int | None:

@@ -67,7 +67,8 @@ def _load(con, source: Source, day: date, collected, costcurve: CostcurveResourc
     """Drift-check and load the day. Captures confirmed unchanged (304) are carried forward from the
     warehouse, or parsed from the archive when the warehouse has nothing to carry."""
     carried = [row.sha256 for row in collected.unchanged]
-    if carried and not any_rows_for(con, source.source_id, carried):
+    parsed_together = getattr(source.parser, "parse_captures", None) is not None
+    if carried and not any_rows_for(con, source.source_id, carried, every=not parsed_together):
         costcurve.reparse_unchanged(source, collected)
         carried = []
     previous = previous_record_count(con, source.source_id, day)

@@ -51,7 +51,8 @@ def test_unchanged_page_costs_a_304_and_no_parse(httpserver, tmp_path):
     assert len(second.result) == 0  # nothing parsed
     assert [r.sha256 for r in second.unchanged] == [first.fetches[0].sha256]
     assert second.fetches[0].http_status == 304 and second.fetches[0].sha256 == first.fetches[0].sha256
-    assert archive.object_count() == 1 and len(archive.rows()) == 2
+    assert archive.object_count() == 1 and len(archive.rows()) == 1  # the 304 changed nothing
+    assert archive.last_checked(src.source_id, "pricing.md").http_status == 304  # but it was checked
 
 
 def test_changed_page_is_stored_and_parsed(httpserver, tmp_path):
