@@ -10,7 +10,6 @@ from orchestration.gates import day_slice_gate_result, gate_result
 from orchestration.partitions import WAREHOUSE_POOL
 from orchestration.resources import CostcurveResource
 
-
 #: fact marts that grow by a slice a day, and the column that names the day: in a day's run their gate
 #: validates that day's rows, with the unique keys checked over the whole table in SQL (issue 10)
 DAY_SLICED_MARTS = {"fct_price_observations": "observed_date"}

@@ -11,12 +11,12 @@ from decimal import Decimal
 
 import dagster as dg
 import duckdb
+import gate_frames as gf
 import pytest
 
 from orchestration.defs.transform.checks import mart_gate
 from orchestration.partitions import daily_partitions
 from orchestration.resources import CostcurveResource
-import gate_frames as gf
 
 TABLE = "fct_price_observations"
 TODAY = gf.DAY + timedelta(days=1)
