@@ -14,7 +14,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup demo run test dev sql docs lint bench clean lock
+.PHONY: setup demo run test dev sql docs lint bench bench-scale clean lock
 
 setup: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
@@ -65,6 +65,12 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+## How a day's cost grows with history (issue 10): 30 days and 1 year at real volume, slow (see bench/README.md).
+## Other sizes: make bench-scale DAYS="30 365 1825"
+DAYS ?= 30 365
+bench-scale: setup
+	$(BIN)/python -m bench.scale --days $(DAYS)
 
 ## Re-resolve the stack within pyproject.toml's ranges and write the lock (constraints.txt).
 lock: | $(BIN)/python
