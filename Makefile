@@ -14,7 +14,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup demo run test dev sql docs lint bench bench-archive clean lock
+.PHONY: setup demo run test dev sql docs lint bench bench-archive bench-scale clean lock
 
 setup: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
@@ -68,6 +68,12 @@ bench: setup
 ## The raw archive over 365 unchanged days and 5 years (bench/archive.py, about a minute).
 bench-archive: setup
 	$(BIN)/python bench/archive.py
+
+## How a day's cost grows with history (issue 10): 30 days and 1 year at real volume, slow (see bench/README.md).
+## Other sizes: make bench-scale DAYS="30 365 1825"
+DAYS ?= 30 365
+bench-scale: setup
+	$(BIN)/python -m bench.scale --days $(DAYS)
 
 ## Re-resolve the stack within pyproject.toml's ranges and write the lock (constraints.txt).
 lock: | $(BIN)/python
