@@ -10,6 +10,7 @@ interrupts the group (Dagster's own graceful shutdown), and whatever is still ru
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -40,10 +41,8 @@ def stop_group(child: subprocess.Popen) -> int:
     """SIGINT to the group (what Ctrl-C would send), then SIGKILL to whatever is left after the grace."""
     group = child.pid  # the session leader's pid is the group id
     _signal_group(group, signal.SIGINT)
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         child.wait(timeout=GRACE_SECONDS)
-    except subprocess.TimeoutExpired:
-        pass
     deadline = time.monotonic() + GRACE_SECONDS
     while group_alive(group) and time.monotonic() < deadline:
         time.sleep(0.5)
@@ -73,10 +72,8 @@ def running_members(group: int) -> list[int]:
 
 
 def _signal_group(group: int, signum: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):  # every member has exited
         os.killpg(group, signum)
-    except ProcessLookupError:
-        pass  # every member has exited
 
 
 if __name__ == "__main__":

@@ -132,17 +132,20 @@ class RunProgress:
         values = {k: getattr(v, "value", v) for k, v in (evaluation.metadata or {}).items()}
         if int(values.get("failed_warning_count") or 0):
             # a passing GX gate with warning-level failures: the first line of its summary says which
+            # (the summary starts with the table's name; a check without one is named in full)
             summary = (evaluation.description or "").strip().splitlines()
-            tally.warnings.append(f"{name}: {' '.join(line.strip() for line in summary[:3])}")
+            tally.warnings.append(" ".join(line.strip() for line in summary[:3]) or f"{name}: warning")
         if evaluation.passed:
             tally.checks_passed += 1
 
     def _finished(self, step_key: str, tally: StepTally, failed: bool) -> None:
-        self._add_to_totals(step_key, tally, failed)
         if tally.skipped and not failed:
             # its warning only repeats the reason; the day's closing lines name every skipped source
+            tally.warnings.clear()
+            self._add_to_totals(step_key, tally, failed)
             self.totals.skipped_sources.append(step_key.removeprefix("raw__"))
             return
+        self._add_to_totals(step_key, tally, failed)
         if _quiet_gate(tally) and not failed:
             return  # a gate that passed clean is a count in the day's line, not a line of its own
         self.line(f"{self.day}  {tally.stage:<7}  {step_key}: {_counts(tally)}{'  FAILED' if failed else ''}",

@@ -69,7 +69,7 @@ def _answers(url: str) -> bool:
 def test_sigterm_to_make_ends_every_child(tmp_path):
     port = _free_port()
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home")}
-    log = open(tmp_path / "make-dev.log", "w")
+    log = open(tmp_path / "make-dev.log", "w")  # noqa: SIM115 (closed in the finally below, after make)
     make = subprocess.Popen(["make", "dev", f"DEV_PORT={port}", "DEV_HOST=127.0.0.1"], cwd=PROJECT_ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     children: set[int] = set()

@@ -27,8 +27,17 @@ def _definitions(output: Path) -> dg.Definitions:
 
     @dg.asset_check(asset=tiny_source, blocking=True)
     def tiny_gate() -> dg.AssetCheckResult:
-        return dg.AssetCheckResult(passed=True, description="PASSED with 1 warning(s)\n  WARNING expect_x on 5 rows",
+        return dg.AssetCheckResult(passed=True, description="raw.tiny_source: PASSED with 1 warning(s)\n  WARNING expect_x on 5 rows",
                                    metadata={"failed_warning_count": 1})
+
+    @dg.asset(key=["raw", "absent_source"], partitions_def=PARTITIONS)
+    def absent_source(context) -> dg.MaterializeResult:
+        context.log.warning("absent_source 2026-11-30: not captured on 2026-11-30")
+        return dg.MaterializeResult(metadata={"status": "not captured on 2026-11-30"})
+
+    @dg.asset_check(asset=absent_source, blocking=True)
+    def clean_gate() -> dg.AssetCheckResult:
+        return dg.AssetCheckResult(passed=True, description="raw.absent_source: PASSED")
 
     @dg.asset(deps=[tiny_source], partitions_def=PARTITIONS)
     def fct_tiny(context) -> dg.MaterializeResult:
@@ -46,7 +55,8 @@ def _definitions(output: Path) -> dg.Definitions:
         return None
 
     job = dg.define_asset_job("tiny_daily", selection=dg.AssetSelection.all(), partitions_def=PARTITIONS)
-    return dg.Definitions(assets=[tiny_source, fct_tiny, alert_events, analyst_copy], asset_checks=[tiny_gate],
+    return dg.Definitions(assets=[tiny_source, absent_source, fct_tiny, alert_events, analyst_copy],
+                          asset_checks=[tiny_gate, clean_gate],
                           jobs=[job])
 
 
@@ -68,8 +78,14 @@ def test_each_step_gets_a_line_with_its_stage_and_counts(tmp_path):
     assert "2026-11-30  dbt      fct_tiny: 1 models built" in lines
     assert "2026-11-30  alerts   alerts__alert_events: 2 new, 1 sent, 1 failed, 0 recorded without sending" in lines
     assert "2026-11-30  publish  publish__analyst_copy: analyst copy published" in lines
-    assert lines[-1] == ("2026-11-30  done: capture 3 rows from 1 sources; gates 1 passed, 0 failed, 2 warnings; "
-                         "dbt 1 models built; alerts 2 new, 1 sent; published")
+    assert lines[-2] == "2026-11-30  capture  skipped 1 sources (not captured that day): absent_source"
+    assert lines[-1] == ("2026-11-30  done: capture 3 rows from 1 sources (1 skipped); gates 2 passed, 0 failed, "
+                         "2 warnings; dbt 1 models built; alerts 2 new, 1 sent; published")
+
+
+def test_a_clean_gate_and_a_skipped_source_are_counts_not_lines(tmp_path):
+    _, lines = _run(tmp_path)
+    assert not [line for line in lines if "clean_gate" in line or "absent_source:" in line], lines
 
 
 def test_gate_warnings_and_step_warnings_reach_the_screen(tmp_path):
