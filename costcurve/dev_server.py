@@ -24,7 +24,11 @@ GRACE_SECONDS = 15.0
 
 
 def main(argv: list[str] | None = None) -> int:
-    command = [str(Path(sys.executable).with_name("dg")), "dev", *(sys.argv[1:] if argv is None else argv)]
+    return supervise([str(Path(sys.executable).with_name("dg")), "dev", *(sys.argv[1:] if argv is None else argv)])
+
+
+def supervise(command: list[str], grace: float = GRACE_SECONDS) -> int:
+    """Run ``command`` in a new session until it exits, or until SIGINT/SIGTERM stops its whole group."""
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -33,17 +37,17 @@ def main(argv: list[str] | None = None) -> int:
     child = subprocess.Popen(command, start_new_session=True)
     while child.poll() is None:
         if stop.wait(0.5):
-            return stop_group(child)
+            return stop_group(child, grace)
     return child.returncode
 
 
-def stop_group(child: subprocess.Popen) -> int:
+def stop_group(child: subprocess.Popen, grace: float = GRACE_SECONDS) -> int:
     """SIGINT to the group (what Ctrl-C would send), then SIGKILL to whatever is left after the grace."""
     group = child.pid  # the session leader's pid is the group id
     _signal_group(group, signal.SIGINT)
     with contextlib.suppress(subprocess.TimeoutExpired):
-        child.wait(timeout=GRACE_SECONDS)
-    deadline = time.monotonic() + GRACE_SECONDS
+        child.wait(timeout=grace)
+    deadline = time.monotonic() + grace
     while group_alive(group) and time.monotonic() < deadline:
         time.sleep(0.5)
     _signal_group(group, signal.SIGKILL)
