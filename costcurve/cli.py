@@ -375,7 +375,8 @@ def backfill(
 
 def _backfill(settings, source, rebuild: bool) -> None:
     from costcurve.backfill import HISTORY_SOURCES, BackfillError, run_backfill
-    from costcurve.runner import log_warnings, run_day
+    from costcurve.progress import RunProgress
+    from costcurve.runner import run_day
 
     try:
         reports = run_backfill(settings, tuple(source) if source else HISTORY_SOURCES, console=console)
@@ -395,16 +396,13 @@ def _backfill(settings, source, rebuild: bool) -> None:
         # Dagster's event log and dbt's output (about 1,400 lines) go to a file; the screen gets the outcome,
         # its errors and warnings, and where the rest is
         log_file = settings.archive.parent / "logs" / f"backfill-rebuild-{today.isoformat()}.log"
-        outcome = run_day(today, job_name="rebuild", log_file=log_file)
+        reporter = RunProgress(console, today)  # each step's line as it ends, its warnings under it
+        outcome = run_day(today, job_name="rebuild", log_file=log_file, progress=reporter)
+        reporter.day_line(outcome.success, len(outcome.skipped_steps))
         console.print(f"rebuild: {'success' if outcome.success else 'failed'}, {outcome.checks_passed} checks passed, "
                       f"failed: {', '.join(outcome.checks_failed) or 'none'}", markup=False)
         for error in outcome.errors:
             console.print(f"  error: {error}", style="red", markup=False)
-        warnings = log_warnings(log_file)
-        for warning in warnings[:10]:
-            console.print(f"  warning: {warning}", style="yellow", markup=False)
-        if len(warnings) > 10:
-            console.print(f"  ... and {len(warnings) - 10} more warnings", style="yellow", markup=False)
         console.print(f"Dagster and dbt output: {log_file}", markup=False, soft_wrap=True)
         if not outcome.success:
             raise typer.Exit(1)

@@ -15,6 +15,7 @@ import threading
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TextIO
 
 import duckdb
 from rich.console import Console
@@ -76,7 +77,19 @@ def demo_days(replay_dir: Path) -> list[date]:
     return days
 
 
-def run_demo(replay_dir: Path | None = None) -> int:
+def run_demo(replay_dir: Path | None = None, out: TextIO | None = None) -> int:
+    """``out``: where the screen output goes (default: the terminal's stdout), e.g. a test's file."""
+    global console
+    terminal = console
+    if out is not None:  # one console for the whole demo, its progress bar included
+        console = Console(file=out, width=140)
+    try:
+        return _run_demo(replay_dir)
+    finally:
+        console = terminal
+
+
+def _run_demo(replay_dir: Path | None) -> int:
     from costcurve.runner import load_definitions
     os.environ["COSTCURVE_MODE"] = "replay"
     if replay_dir is not None:
@@ -108,24 +121,34 @@ def _replay_days(days: list[date], settings, defs, log_dir: Path) -> list:
     """Every day but the last runs the `capture` job on the sources really captured that day (capture,
     archive, parse, raw gates, load: what its daily run did first); then the dated histories are backfilled
     and the last day runs the whole `daily` job, whose marts rebuild from all raw history, so they are
-    what a daily run on every day would have left, and alerts and publish follow their gates."""
-    from costcurve.runner import run_day
+    what a daily run on every day would have left, and alerts and publish follow their gates.
 
+    Each step prints its line with counts as it ends, and each day a closing line (costcurve.progress)."""
     outcomes = []
     with Progress(console=console) as progress:
         task = progress.add_task("capture", total=len(days) + 1)
         for day in days[:-1]:
-            progress.update(task, description=f"capture {day}")
-            outcomes.append(run_day(day, defs=defs, job_name="capture", asset_selection=captured_sources(day, settings),
-                                    log_file=log_dir / f"demo-{day.isoformat()}.log"))
+            outcomes.append(_run_day_with_progress(day, defs, progress, task, log_dir, job_name="capture",
+                                                   asset_selection=captured_sources(day, settings)))
             progress.advance(task)
         progress.update(task, description="backfill the dated histories")
         outcomes.extend(_backfill_history(settings, days[-1], progress))
         progress.advance(task)
-        progress.update(task, description=f"daily job {days[-1]}")
-        outcomes.append(run_day(days[-1], defs=defs, log_file=log_dir / f"demo-{days[-1].isoformat()}.log"))
+        outcomes.append(_run_day_with_progress(days[-1], defs, progress, task, log_dir))
         progress.advance(task)
     return outcomes
+
+
+def _run_day_with_progress(day: date, defs, progress: Progress, task, log_dir: Path, **run_args):
+    from costcurve.progress import RunProgress
+    from costcurve.runner import run_day
+
+    log_file = log_dir / f"demo-{day.isoformat()}.log"
+    reporter = RunProgress(console, day, progress, task)
+    reporter.line(f"{day}  {run_args.get('job_name', 'daily')} job (Dagster and dbt output: {log_file})")
+    outcome = run_day(day, defs=defs, log_file=log_file, progress=reporter, **run_args)
+    reporter.day_line(outcome.success, len(outcome.skipped_steps))
+    return outcome
 
 
 def captured_sources(day: date, settings) -> list:

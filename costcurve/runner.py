@@ -12,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from costcurve.config import PROJECT_ROOT
+from costcurve.progress import RunProgress
 
 
 @dataclass
@@ -38,22 +39,29 @@ def instance() -> dg.DagsterInstance:
 
 
 def run_day(day: date, *, defs: dg.Definitions | None = None, dagster_instance=None, job_name: str = "daily",
-            log_file: Path | None = None, asset_selection: list[dg.AssetKey] | None = None) -> DayOutcome:
+            log_file: Path | None = None, asset_selection: list[dg.AssetKey] | None = None,
+            progress: RunProgress | None = None) -> DayOutcome:
     """Run ``job_name`` (the daily job, or ``rebuild``: marts, gates and publish only) for ``day``.
 
     With ``log_file``, Dagster's event log (INFO and up) and dbt's output go to that file instead of the
-    terminal (the run is still recorded in the Dagster instance, so `make dev` shows it in full)."""
+    terminal (the run is still recorded in the Dagster instance, so `make dev` shows it in full). With
+    ``progress``, each step's line with its counts is printed as the step ends (costcurve.progress)."""
     defs = defs or load_definitions()
     job = defs.resolve_job_def(job_name)
     dagster_instance = dagster_instance or instance()
     run_config = {}
+    if progress is not None:
+        # beside the job's console logger, not instead of it: naming a logger in the run config turns off
+        # Dagster's default, so the console one is named too
+        job = job.with_logger_defs({**job.loggers, "costcurve_progress": progress.logger_def()})
+        run_config = {"loggers": {"console": {}, "costcurve_progress": {}}}
     with contextlib.ExitStack() as stack:
         if log_file is not None:
             log_file.parent.mkdir(parents=True, exist_ok=True)
             sink = stack.enter_context(open(log_file, "w", encoding="utf-8"))
             stack.enter_context(contextlib.redirect_stdout(sink))
             stack.enter_context(contextlib.redirect_stderr(sink))
-            run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+            run_config = {"loggers": {**run_config.get("loggers", {}), "console": {"config": {"log_level": "INFO"}}}}
         result = job.execute_in_process(
             partition_key=day.isoformat(), instance=dagster_instance, raise_on_error=False, run_config=run_config,
             asset_selection=asset_selection,

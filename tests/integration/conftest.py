@@ -95,13 +95,16 @@ def demo(tmp_path_factory, make_sandbox):
         server.expect_request("/hook", method="POST").respond_with_response(Response(status=204))
         with pytest.MonkeyPatch.context() as mp:
             box = make_sandbox(tmp_path_factory.mktemp("demo"), mp, server.url_for("/hook"))
-            exit_code = run_demo(box.replay_dir)
+            screen = box.root / "demo-screen.txt"  # what `make demo > file` would hold (test_demo_progress.py)
+            with open(screen, "w", encoding="utf-8") as out:
+                exit_code = run_demo(box.replay_dir, out=out)
             first = _demo_counts(box.warehouse)
             posts_after_first = len(server.log)
             days = demo_days(box.replay_dir)
             rerun = run_day(days[-1], defs=load_definitions())
             result = {
                 "box": box,
+                "screen": screen.read_text(encoding="utf-8"),
                 "days": days,
                 "exit_code": exit_code,
                 "rerun": rerun,
