@@ -137,7 +137,8 @@ def run_backfill(settings: Settings, source_ids: tuple[str, ...] = HISTORY_SOURC
     sources = [get_source(source_id) for source_id in source_ids]  # a typo fails before the warehouse is opened
     with contextlib.ExitStack() as stack:
         if progress is None:
-            progress = stack.enter_context(Progress(console=console or Console()))
+            # transient: the bar is for watching; the per-source lines printed above it are the record
+            progress = stack.enter_context(Progress(console=console or Console(), transient=True))
         con = stack.enter_context(writer(settings.warehouse))
         ensure_raw_schema(con)
         for source in sources:

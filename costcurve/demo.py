@@ -125,7 +125,9 @@ def _replay_days(days: list[date], settings, defs, log_dir: Path) -> list:
 
     Each step prints its line with counts as it ends, and each day a closing line (costcurve.progress)."""
     outcomes = []
-    with Progress(console=console) as progress:
+    # transient: the bar is for watching; the step and day lines are the record, and a file (`make demo >
+    # demo.txt`) ends on the last of them, not on a drawn bar
+    with Progress(console=console, transient=True) as progress:
         task = progress.add_task("capture", total=len(days) + 1)
         for day in days[:-1]:
             outcomes.append(_run_day_with_progress(day, defs, progress, task, log_dir, job_name="capture",

@@ -38,10 +38,19 @@ def test_the_last_day_shows_dbt_alerts_and_publish_with_counts(demo):
     assert re.search(r"dbt \d+ models built; alerts \d+ new, \d+ sent; published$", lines[-1]), lines[-1]
 
 
+GATE_WARNING = re.compile(r"^\d{4}-\d{2}-\d{2}  warning  (?P<check>\S+): (?P<suite>\w+): PASSED with \d+ warning\(s\) "
+                          r"\([\d,]+ rows, \d+ expectations\) WARNING (?P<expectation>expect_\w+) on (?P<column>\w+)")
+
+
 def test_the_gx_warnings_reach_the_screen(demo):
-    """fct_market_prices passes its gate with a warning-level result (LiteLLM's wandb rows): the screen says so."""
-    warnings = [line for line in _lines(demo) if "  warning  " in line]
-    assert any("fct_market_prices: PASSED with" in line and "WARNING expect_" in line for line in warnings), warnings
+    """A gate that passes with warning-level results says so on the screen, naming the suite, the expectation
+    and the column: on the demo, SEC's `form` set on 2026-08-08 and, on the last day, the open-weights
+    coverage targets (dim_models 90%, mart_open_weight_share 95%) the stored evidence does not reach yet."""
+    found = {(m["suite"], m["expectation"], m["column"]) for line in _lines(demo) if (m := GATE_WARNING.match(line))}
+    assert ("raw_capex_facts", "expect_column_values_to_be_in_set", "form") in found, found
+    assert ("mart_open_weight_share", "expect_column_values_to_be_between", "known_status_share") in found, found
+    passed_with = [line for line in _lines(demo) if "  warning  " in line and ": PASSED with " in line]
+    assert all(GATE_WARNING.match(line) for line in passed_with), passed_with  # each names what warned
 
 
 def test_dagster_and_dbt_output_stay_in_the_log_files(demo):
