@@ -64,6 +64,17 @@ def _num(column: str) -> str:
     return f"rtrim(rtrim(CAST({column} AS VARCHAR), '0'), '.')"
 
 
+# The rules that compare two prices of one capture compare only prices in effect together (their [valid_from,
+# valid_to) intervals overlap; no date = unbounded): a dated source (genai-prices, llm-prices, LiteLLM's history)
+# lists a model's old price beside its cut, and GPT-5.6 Luna's >272k input from 2026-07-30 (0.40) is not cheaper
+# than its base band: the base from that date is 0.20, not the 1 it replaced (genai-prices' data_v2.json).
+# A cache read and its input, a band and its base, come from one published entry (``model_name``): LiteLLM
+# lists `gemini-exp-1206` (input 0.30 from 2026-02-13, cache read 0.03) beside `gemini/gemini-exp-1206` (input 0
+# since 2025-02-06), two entries of one model that are not one price list. A batch price may be an entry of its
+# own (OpenRouter's `z-ai/glm-5.2:batch`), so that rule matches on the model alone.
+_SAME_DATES = ("coalesce({a}.valid_from, DATE '-infinity') < coalesce({b}.valid_to, DATE 'infinity') "
+               "AND coalesce({b}.valid_from, DATE '-infinity') < coalesce({a}.valid_to, DATE 'infinity')")
+
 # One SELECT per price rule over the incoming rows ``p`` (this source, this day). Each yields the rowid of
 # the offending row and a reason a person can act on. Lower priority wins when a row breaks several rules.
 _PRICE_RULES: list[tuple[int, str, str, str]] = [
@@ -86,7 +97,7 @@ _PRICE_RULES: list[tuple[int, str, str, str]] = [
            FROM incoming p JOIN incoming i
              ON i.provider_id = p.provider_id AND i.model_id = p.model_id AND i.service_tier = p.service_tier
             AND i.context_band = p.context_band AND i.modality = p.modality AND i.currency = p.currency
-            AND i.token_type = 'input'
+            AND i.token_type = 'input' AND i.model_name = p.model_name AND {_SAME_DATES.format(a='i', b='p')}
            WHERE p.token_type = 'cache_read' AND p.price_per_mtok > i.price_per_mtok""",
     ),
     (
@@ -96,7 +107,7 @@ _PRICE_RULES: list[tuple[int, str, str, str]] = [
            FROM incoming p JOIN incoming s
              ON s.provider_id = p.provider_id AND s.model_id = p.model_id AND s.token_type = p.token_type
             AND s.context_band = p.context_band AND s.modality = p.modality AND s.currency = p.currency
-            AND s.service_tier = 'standard'
+            AND s.service_tier = 'standard' AND {_SAME_DATES.format(a='s', b='p')}
            WHERE p.service_tier = 'batch' AND p.price_per_mtok > s.price_per_mtok""",
     ),
     (
@@ -108,7 +119,8 @@ _PRICE_RULES: list[tuple[int, str, str, str]] = [
            FROM incoming p JOIN incoming b
              ON b.provider_id = p.provider_id AND b.model_id = p.model_id AND b.token_type = p.token_type
             AND b.service_tier = p.service_tier AND b.modality = p.modality AND b.currency = p.currency
-            AND b.context_band = '<=' || substr(p.context_band, 2)
+            AND b.context_band = '<=' || substr(p.context_band, 2) AND b.model_name = p.model_name
+            AND {_SAME_DATES.format(a='b', b='p')}
            WHERE p.context_band LIKE '>%' AND p.price_per_mtok < b.price_per_mtok""",
     ),
     (

@@ -193,3 +193,39 @@ def test_a_backfill_day_is_judged_by_the_reject_rules_only(tmp_path):
             price("input", "300"), price("input", "5000", model="claude-opus-4-5")]))
         assert [r[0] for r in quarantined(con)] == ["price_cap"]
     assert counts["price_facts"] == 1
+
+
+def test_a_dated_cut_is_compared_with_the_prices_of_its_own_dates(tmp_path):
+    """genai-prices lists GPT-5.6 Luna's old prices (input 1, >272k 2) beside its cut from 2026-07-30 (0.20,
+    >272k 0.40; data_v2.json): the new >272k price is compared with the new base, never with the old 1. A
+    band cheaper than a base in effect at the same time is still rejected."""
+    cut = date(2026, 7, 30)
+
+    def dated(band: str, value: str, valid_from: date | None, valid_to: date | None) -> PriceFact:
+        return price("input", value, band=band).model_copy(update={"valid_from": valid_from, "valid_to": valid_to})
+
+    old = [dated("<=272k", "1", None, cut), dated(">272k", "2", None, cut)]
+    new = [dated("<=272k", "0.20", cut, None), dated(">272k", "0.40", cut, None)]
+    with writer(tmp_path / "w.duckdb") as con:
+        counts = load(con, [*old, *new])
+        assert counts["quarantined"] == 0 and quarantined(con) == []
+        cheaper = [*old, new[0], dated(">272k", "0.10", cut, None)]  # under the base of its own dates
+        load(con, cheaper, day=DAY + timedelta(days=1))
+        (q,) = quarantined(con)
+    assert q[0] == "long_context_below_base" and "0.1 is cheaper than its base band <=272k 0.2" in q[6]
+
+
+def test_a_cache_read_is_compared_with_the_input_of_its_own_entry(tmp_path):
+    """LiteLLM's `gemini-exp-1206` (input 0.30, cache read 0.03) and `gemini/gemini-exp-1206` (input 0) are two
+    entries of one model (LiteLLM price history, 2026-07-24): the cache read is not dearer than its own input."""
+    def entry(name: str, token_type: str, value: str) -> PriceFact:
+        return price(token_type, value, model="gemini-exp-1206").model_copy(update={"model_name": name})
+
+    facts = [entry("gemini-exp-1206", "input", "0.30"), entry("gemini-exp-1206", "cache_read", "0.03"),
+             entry("gemini/gemini-exp-1206", "input", "0")]
+    with writer(tmp_path / "w.duckdb") as con:
+        assert load(con, facts)["quarantined"] == 0
+        dearer = [facts[0], entry("gemini-exp-1206", "cache_read", "0.50"), facts[2]]  # dearer than its input
+        load(con, dearer, day=DAY + timedelta(days=1))
+        (q,) = quarantined(con)
+    assert q[0] == "cache_read_above_input" and "0.5 is dearer than input 0.3" in q[6]
