@@ -28,6 +28,7 @@ restricts the seed to some sources (the test runs 3 days of one source). Results
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -74,10 +75,8 @@ class PeakMemory:
         me = psutil.Process()
         total = me.memory_info().rss
         for child in me.children(recursive=True):
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):  # a child that ended between listing and reading
                 total += child.memory_info().rss
-            except psutil.NoSuchProcess:  # a child that ended between listing and reading
-                pass
         return total
 
     def _sample(self) -> None:
