@@ -261,3 +261,13 @@ def test_open_weights_known_for_95pct_of_priced_models(demo):
                    "tencent/hy3 or stepfun/step-3.7-flash (about 29% of named tokens)")
 def test_open_weights_known_for_95pct_of_named_usage_tokens(demo):
     assert _named_tokens_known(demo) >= OPEN_WEIGHTS_TARGET
+
+
+def test_the_content_gates_quarantine_exactly_the_demo_rows_the_readme_names(demo):
+    # README "Content gates and quarantine": LiteLLM's wandb rows priced per token (5), Gemini's self-contradicting
+    # batch cache reads (3), OpenRouter's glm-5.2 :batch dearer than its base (3). A dated cut listed beside the
+    # old price, or two entries of one model, must not be among them.
+    rows = query(demo, "SELECT rule, source_id, count(*) FROM raw.quarantine GROUP BY ALL")
+    assert {(rule, source): n for rule, source, n in rows} == {
+        ("price_cap", "litellm"): 5, ("batch_above_standard", "gemini"): 3,
+        ("batch_above_standard", "openrouter_models"): 3}
