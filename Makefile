@@ -90,4 +90,4 @@ lock: | $(BIN)/python
 	mv constraints.txt.new constraints.txt
 
 clean:
-	rm -rf warehouse/*.duckdb warehouse/published warehouse/exports data .dagster_home dbt_project/target
+	rm -rf warehouse/*.duckdb warehouse/*.duckdb.lock warehouse/*.duckdb.lock.json warehouse/published warehouse/exports data .dagster_home dbt_project/target

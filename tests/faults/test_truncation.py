@@ -11,9 +11,7 @@ catch: Anthropic cut to 1,400 bytes used to load 40 of its 50 facts.
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -22,7 +20,6 @@ from scrapers.model_sets import check_model_set
 from scrapers.records import CaptureMeta, ParseResult
 from scrapers.registry import get_source
 
-REPO = Path(__file__).resolve().parents[2]
 FETCHED_AT = datetime(2026, 11, 18, 6, 0, tzinfo=UTC)
 CUTS = 20
 
@@ -51,14 +48,6 @@ SAMPLES = [
     ("openrouter_models", "openrouter/models.json"),
     ("sec_capex", "sec/companyconcept_META_PaymentsToAcquirePropertyPlantAndEquipment_2021snapshot.json"),
 ]
-
-
-@pytest.fixture(scope="session")
-def samples_dir() -> Path:
-    path = Path(os.environ.get("COSTCURVE_SAMPLES") or REPO.parent / "shared" / "samples")
-    if not path.is_dir():
-        pytest.skip(f"real captures not found at {path} (set COSTCURVE_SAMPLES to the shared/samples folder)")
-    return path
 
 
 def cut_points(body: bytes, cuts: int = CUTS) -> list[int]:

@@ -12,9 +12,7 @@ still kept in the raw archive, and no records come back as if the page listed no
 from __future__ import annotations
 
 import dataclasses
-import os
 from datetime import date
-from pathlib import Path
 
 import pytest
 from werkzeug import Response
@@ -25,7 +23,6 @@ from scrapers.errors import LayoutDriftError
 from scrapers.http import HostPacer, HttpClient
 from scrapers.registry import Target, get_source
 
-REPO = Path(__file__).resolve().parents[2]
 DAY = date(2026, 11, 20)
 
 #: (source_id, sample under shared/samples, the wrong charset it is served in)
@@ -41,14 +38,6 @@ EMPTY_BODY = [
     ("groq", "text/html"),
     ("litellm", "application/json"),
 ]
-
-
-@pytest.fixture(scope="session")
-def samples_dir() -> Path:
-    path = Path(os.environ.get("COSTCURVE_SAMPLES") or REPO.parent / "shared" / "samples")
-    if not path.is_dir():
-        pytest.skip(f"real captures not found at {path} (set COSTCURVE_SAMPLES to the shared/samples folder)")
-    return path
 
 
 def client() -> HttpClient:
