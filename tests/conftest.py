@@ -26,3 +26,13 @@ def dbt_manifest():
             check=True,
         )
     return dbt_project.manifest_path
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    """The real captures (``../shared/samples``, or ``COSTCURVE_SAMPLES``); a test needing them skips when absent."""
+    repo = Path(__file__).resolve().parents[1]
+    path = Path(os.environ.get("COSTCURVE_SAMPLES") or repo.parent / "shared" / "samples")
+    if not path.is_dir():
+        pytest.skip(f"real captures not found at {path} (set COSTCURVE_SAMPLES to the shared/samples folder)")
+    return path

@@ -7,7 +7,6 @@ them skip with a clear reason when they are absent, so a clone without ``shared/
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,14 +16,6 @@ from scrapers.records import CaptureMeta
 
 REPO = Path(__file__).resolve().parents[3]
 FETCHED_AT = datetime(2026, 11, 18, 6, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="session")
-def samples_dir() -> Path:
-    path = Path(os.environ.get("COSTCURVE_SAMPLES") or REPO.parent / "shared" / "samples")
-    if not path.is_dir():
-        pytest.skip(f"real captures not found at {path} (set COSTCURVE_SAMPLES to the shared/samples folder)")
-    return path
 
 
 @pytest.fixture(scope="session")
