@@ -31,5 +31,4 @@ inner join identity
     on identity.source_id = listings.source_id
     and identity.provider_id = coalesce(sellers.provider_id, listings.provider_id)
     and identity.name = listings.model_id
-    and (identity.valid_from is null or listings.observed_date >= identity.valid_from)
-    and (identity.valid_to is null or listings.observed_date < identity.valid_to)
+    and {{ within_validity('listings.observed_date', 'identity.valid_from', 'identity.valid_to') }}

@@ -12,6 +12,10 @@
 --                 the source spells it (a fine-tuner such as `thedrummer/...` is its own creator).
 -- A name with no creator resolves to nothing: canonical_model_id is NULL and mart_unmatched_model_names
 -- lists it. Nothing is dropped.
+{#- a table: fct_price_observations, the attribute and history resolvers and the share mart all join it,
+    and as a view each of them re-ran the prefix regexes over every name -#}
+{{ config(materialized="table") }}
+
 with names as (
 
     select
@@ -29,15 +33,47 @@ creators as (
 
 ),
 
+prefixes as (
+
+    -- a prefix pattern's first character when it is a literal one every match starts with (not a
+    -- metacharacter, not made optional by a quantifier, no top-level alternation): names are then joined
+    -- by it on a hash before any regex runs, instead of every name against every pattern
+    select
+        pattern,
+        creator,
+        case
+            when regexp_matches(pattern, '^[a-z0-9_-]([^?*{]|$)') and not contains(pattern, '|')
+                then left(pattern, 1)
+        end as first_char
+
+    from creators
+    where kind = 'prefix'
+
+),
+
+prefix_candidates as (
+
+    select names.source_id, names.provider_id, names.name, names.base, prefixes.pattern, prefixes.creator
+    from names
+    inner join prefixes on prefixes.first_char = left(names.base, 1)
+
+    union all
+
+    select names.source_id, names.provider_id, names.name, names.base, prefixes.pattern, prefixes.creator
+    from names
+    cross join prefixes
+    where prefixes.first_char is null
+
+),
+
 by_prefix as (
 
     -- the longest matching prefix wins (`gpt-oss` before `gpt`)
-    select names.source_id, names.provider_id, names.name, creators.creator,
-           row_number() over (partition by names.source_id, names.provider_id, names.name
-                              order by length(creators.pattern) desc) as match_rank
-    from names
-    inner join creators
-        on creators.kind = 'prefix' and regexp_matches(names.base, '^(' || creators.pattern || ')')
+    select source_id, provider_id, name, creator,
+           row_number() over (partition by source_id, provider_id, name
+                              order by length(pattern) desc) as match_rank
+    from prefix_candidates
+    where regexp_matches(base, '^(' || pattern || ')')
 
 ),
 

@@ -56,8 +56,7 @@ resolved as (
         on identity.source_id = history.source_id
         and identity.provider_id = coalesce(sellers.provider_id, history.provider_id)
         and identity.name = history.model_id
-        and (identity.valid_from is null or history.first_observed_date >= identity.valid_from)
-        and (identity.valid_to is null or history.first_observed_date < identity.valid_to)
+        and {{ within_validity('history.first_observed_date', 'identity.valid_from', 'identity.valid_to') }}
 
 )
 

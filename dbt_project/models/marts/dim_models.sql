@@ -85,7 +85,9 @@ latest_listing as (
         *,
         row_number() over (
             partition by canonical_model_id
-            order by observed_date desc, fetched_at desc, source_id, source_model_id
+            -- down to the seller: one source lists a model under several sellers at once (genai-prices'
+            -- huggingface_groq, huggingface_nscale ...), and without it the pick changed from build to build
+            order by observed_date desc, fetched_at desc, source_id, source_model_id, provider_id, model_id
         ) as listing_rank
 
     from listings

@@ -61,8 +61,7 @@ resolved as (
         on identity.source_id = deduplicated.source_id
         and identity.provider_id = coalesce(sellers.provider_id, deduplicated.provider_id)
         and identity.name = deduplicated.model_id
-        and (identity.valid_from is null or deduplicated.observed_date >= identity.valid_from)
-        and (identity.valid_to is null or deduplicated.observed_date < identity.valid_to)
+        and {{ within_validity('deduplicated.observed_date', 'identity.valid_from', 'identity.valid_to') }}
 
 )
 

@@ -91,8 +91,7 @@ classified as (
     left join identity
         on latest.model_id <> 'other'
         and identity.name = latest.model_id
-        and (identity.valid_from is null or latest.usage_date >= identity.valid_from)
-        and (identity.valid_to is null or latest.usage_date < identity.valid_to)
+        and {{ within_validity('latest.usage_date', 'identity.valid_from', 'identity.valid_to') }}
     left join models
         on models.model_id = identity.canonical_model_id
 

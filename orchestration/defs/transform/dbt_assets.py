@@ -1,10 +1,14 @@
 """Every dbt model as a Dagster asset; dbt tests become asset checks. One dbt build per day's run."""
 
+import os
+import shutil
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt.core.dbt_cli_invocation import PARTIAL_PARSE_FILE_NAME
 
 from orchestration.dbt_project import dbt_project
 from orchestration.partitions import WAREHOUSE_POOL, daily_partitions, one_day_per_run
@@ -49,4 +53,23 @@ def costcurve_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     # changes every day would also make dbt re-parse the whole project on every run.
     # dbt unit tests check the SQL, not the day's data: `make test` runs them (tests/integration), so the
     # daily build leaves them out
-    yield from dbt.cli(["build", "--exclude", "resource_type:unit_test"], context=context).stream()
+    invocation = dbt.cli(["build", "--exclude", "resource_type:unit_test"], context=context)
+    yield from invocation.stream()
+    keep_partial_parse(invocation.target_path, dbt_project.project_dir / "target")
+
+
+def keep_partial_parse(run_target: Path, project_target: Path) -> None:
+    """Leave this run's parse state where dagster-dbt seeds the next run's target folder from.
+
+    dagster-dbt copies ``target/partial_parse.msgpack`` into each run's own target folder, but the copy
+    ``make`` writes (``dbt parse``) was made under another profile environment (the run sets
+    COSTCURVE_WAREHOUSE), so dbt said "profile has changed" and parsed the whole project on every run.
+    The run's own file matches the next run on the same warehouse. Replaced atomically: another run may
+    be copying it at that moment.
+    """
+    produced = run_target / PARTIAL_PARSE_FILE_NAME
+    if not produced.exists():
+        return
+    staged = project_target / f".{PARTIAL_PARSE_FILE_NAME}.{os.getpid()}"
+    shutil.copyfile(produced, staged)
+    os.replace(staged, project_target / PARTIAL_PARSE_FILE_NAME)
