@@ -4,11 +4,24 @@
 -- effect on the observed day wins; the raw table keeps both.
 -- seller_id and canonical_model_id are the identity (int_model_identity): the canonical seller, and the
 -- model the name meant on the observed day (NULL when no rule resolves it: mart_unmatched_model_names).
+-- Incremental by observed day (macros/incremental_observations.sql): a build rewrites the days loaded
+-- since the previous one and leaves every other day as it was.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ prepare_observation_build() }}",
+    post_hook="{{ refresh_observation_identity() }}",
+) }}
 {%- set key_columns = price_key_columns() %}
 
 with observations as (
 
     select * from {{ ref('int_price_observations_unioned') }}
+    {%- if is_incremental() %}
+    -- literals, not a subquery: DuckDB then skips the row groups of every other day in the raw scan
+    where observed_date in ({{ date_literals(observation_build_days()) }})
+    {%- endif %}
 
 ),
 
@@ -89,6 +102,7 @@ select
     valid_to,
     valid_from_basis,
     seller_id,
-    canonical_model_id
+    canonical_model_id,
+    loaded_at
 
 from resolved

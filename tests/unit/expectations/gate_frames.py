@@ -302,7 +302,7 @@ SERIES_KEY = (
 def observation_rows(n: int = 10) -> list[dict]:
     rows = []
     for i in range(n):
-        row = {k: v for k, v in raw_price_rows(n)[i].items() if k not in ("partition_date", "loaded_at")}
+        row = {k: v for k, v in raw_price_rows(n)[i].items() if k != "partition_date"}
         row["observed_date"] = DAY
         row["observation_id"] = sha("|".join(str(row[k]) for k in (*SERIES_KEY, "observed_date")))
         row["seller_id"] = row["provider_id"]
