@@ -68,7 +68,8 @@
 
 
 {% macro prepare_observation_build() %}
-    {#- pre-hook: record the days this build writes, and clear them from the mart -#}
+    {#- pre-hook: record the days this build writes (for its tests and for fct_price_history), and clear
+        them from the mart -#}
     {%- set build = observation_state('build') -%}
     {%- if is_incremental() -%}
         {%- set days = observation_build_days() -%}
@@ -80,9 +81,11 @@
         -- a build with no day to write still moves the watermark on
         union all
         select false, null, {{ raw_watermark() }} where {{ days | length }} = 0;
+        {{ record_history_pending(days, full_build=false) }}
     {%- else -%}
         create or replace table {{ build }} as
         select true as full_build, cast(null as date) as observed_date, {{ raw_watermark() }} as watermark;
+        {{ record_history_pending([], full_build=true) }}
     {%- endif -%}
 {% endmacro %}
 

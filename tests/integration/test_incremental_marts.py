@@ -4,10 +4,10 @@ A small real warehouse (two sources' real captures, loaded by ``warehouse.load``
 by bench/scale.py's generator) is built once in full. Then each case changes the raw tables the way a run
 does, builds incrementally, and compares every table dbt keeps (marts and materialised intermediates, row
 for row) with a ``--full-refresh`` build of a copy of the same warehouse. The only table left out is the
-incremental build's own bookkeeping (``intermediate.fct_price_observations__build``: its watermark and
-days differ by design).
+incremental builds' own bookkeeping (``intermediate.fct_price_observations__build``, its watermark and
+days, and ``intermediate.fct_price_history__recompute``, the series it rebuilt: they differ by design).
 
-Cases: a new day with price cuts; a backfilled day before the history; an old day re-loaded with series
+Cases: a new day with price cuts, then a day whose prices return to the old ones; a backfilled day before the history; an old day re-loaded with series
 missing; an old day whose price rows were all held; a seed edit (a seller alias and the creator prefixes
 removed, in a copy of the project) that must change rows already built.
 """
@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).with_name("dbt")
 SOURCES = ["anthropic", "openai"]
 HISTORY_DAYS = 4
-BOOKKEEPING = {("intermediate", "fct_price_observations__build")}
+BOOKKEEPING = {("intermediate", "fct_price_observations__build"), ("intermediate", "fct_price_history__recompute")}
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +126,15 @@ def test_a_new_day_with_price_cuts_builds_only_that_day(built, parsed, tmp_path)
     assert written == [(today,)]
     assert cuts[0] > 0  # the cuts opened new history rows, so the comparison covered a change
 
+    back = today + timedelta(days=1)  # the seed prices again: A -> B -> A closes the cut runs
+    with duckdb.connect(str(warehouse)) as con:
+        load_day(con, parsed, back)
+    incremental_equals_full(warehouse, "back_again")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        closed = con.execute("SELECT count(*) FROM main.fct_price_history WHERE valid_from = ? AND valid_to = ?",
+                             [today, back]).fetchone()
+    assert closed == cuts
+
 
 def test_backfilled_reloaded_and_held_days_match_a_full_rebuild(built, parsed) -> None:
     from bench.scale import SEED_DAY, load_day
@@ -138,13 +147,19 @@ def test_backfilled_reloaded_and_held_days_match_a_full_rebuild(built, parsed) -
     fetches, result = parsed["anthropic"]
     with duckdb.connect(str(warehouse)) as con:
         load_day(con, parsed, backfilled)
-        # the re-load lost half of the page's prices
-        fewer = dataclasses.replace(result, prices=result.prices[: len(result.prices) // 2])
-        load_source_day(con, "anthropic", reloaded, fetches, fewer)
-        # a whole day held: its price rows left the raw table, its fetch rows were written again
+    incremental_equals_full(warehouse, "backfilled")
+    # apart from the backfill, which touches every series, and one at a time: a day whose prices were
+    # all held (its price rows left the raw table, its fetch rows were written again) must close nothing
+    # and drop the day from every run that spanned it
+    with duckdb.connect(str(warehouse)) as con:
         con.execute("DELETE FROM raw.price_facts WHERE source_id = 'openai' AND partition_date = ?", [held])
         con.execute("UPDATE raw.fetches SET loaded_at = ? WHERE source_id = 'openai' AND partition_date = ?",
                     [datetime.now(UTC), held])
+    incremental_equals_full(warehouse, "held")
+    # a re-load that lost half of the page's prices
+    with duckdb.connect(str(warehouse)) as con:
+        fewer = dataclasses.replace(result, prices=result.prices[: len(result.prices) // 2])
+        load_source_day(con, "anthropic", reloaded, fetches, fewer)
     incremental_equals_full(warehouse, "old_days")
     assert observations_on(warehouse, backfilled) > 0
     assert 0 < observations_on(warehouse, reloaded) < before

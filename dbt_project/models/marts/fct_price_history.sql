@@ -10,123 +10,158 @@
 --             date; 'first_seen' when it is only the first day we observed the price. A first-seen change
 --             happened after previous_observed_date (the last day the old price was seen) and on or
 --             before first_observed_date: the dates of the captures around it.
-{%- set key_columns = price_key_columns() %}
-{%- set key = key_columns | join(', ') %}
+--
+-- Incremental (macros/incremental_history.sql): a build touches only the series with observations on the
+-- days fct_price_observations wrote since the last history build. A series whose new days all come after
+-- its last observed day extends or closes its open run from the stored row alone; a series with a new or
+-- lost observation inside or before its stored runs (a backfill, a re-loaded day) is rebuilt from all its
+-- observations. Both paths run the same macros as the full build (macros/price_history_runs.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=price_key_columns(),
+    on_schema_change='append_new_columns',
+    pre_hook="{{ prepare_history_build() }}",
+    post_hook="{{ finish_history_build() }}",
+) }}
+{%- set key = price_key_columns() | join(', ') %}
+
+{%- if is_incremental() and not history_needs_full_build() %}
+{%- set days = date_literals(history_pending_days()) %}
+{%- set rebuilt_count = history_rebuilt_series_count() %}
+
+with new_observations as (
+
+    {{ price_history_observations("observed_date in (" ~ days ~ ")") }}
+
+),
+
+rebuilt_series as (
+
+    select * from {{ history_state('recompute') }}
+
+),
+
+appended_series as (
+
+    select distinct {{ key }} from new_observations
+    anti join rebuilt_series using ({{ key }})
+
+),
+
+stored as (
+
+    select * from {{ this }}
+    semi join appended_series using ({{ key }})
+
+),
+
+earlier as (
+
+    -- per series, the stored run before its open one: what the open run's valid_from is bounded by
+    select
+        {{ key }},
+        max_by(first_observed_date, valid_from) as previous_first_observed_date,
+        max_by(last_observed_date, valid_from)  as previous_last_observed_date
+    from stored
+    where valid_to is not null
+    group by {{ key }}
+
+),
+
+open_runs_and_new_days as (
+
+    select
+        {{ key }}, last_observed_date as sort_date, price_per_mtok, usd_per_mtok, first_observed_date,
+        last_observed_date, first_observed_at, last_observed_at, source_valid_from, source_valid_from_basis,
+        observation_count
+    from stored
+    where valid_to is null
+
+    union all
+
+    select * from new_observations
+    semi join appended_series using ({{ key }})
+
+),
+
+appended_islands as (
+
+    {{ price_history_islands('open_runs_and_new_days') }}
+
+),
+
+appended as (
+
+    {{ price_history_bounded('appended_islands', 'earlier') }}
+
+),
+
+closed_runs as (
+
+    select
+        {{ key }}, price_per_mtok, usd_per_mtok, first_observed_date, last_observed_date, source_valid_from,
+        source_valid_from_basis, first_observed_at, last_observed_at, observation_count, valid_from,
+        previous_observed_date
+    from stored
+    where valid_to is not null
+
+),
+
+{%- if rebuilt_count > 0 %}
+
+rebuilt_observations as (
+
+    select * from ({{ price_history_observations() }}) observations
+    semi join rebuilt_series using ({{ key }})
+
+),
+
+rebuilt_islands as (
+
+    {{ price_history_islands('rebuilt_observations') }}
+
+),
+
+rebuilt as (
+
+    {{ price_history_bounded('rebuilt_islands') }}
+
+),
+{%- endif %}
+
+bounded as (
+
+    select * exclude (run_number) from appended
+    union all by name
+    select * from closed_runs
+    {%- if rebuilt_count > 0 %}
+    union all by name
+    select * exclude (run_number) from rebuilt
+    {%- endif %}
+
+)
+
+{%- else %}
 
 with observations as (
 
-    select
-        {{ key }},
-        observed_date,
-        fetched_at,
-        price_per_mtok,
-        usd_per_mtok,
-        valid_from as source_valid_from,
-        valid_from_basis as source_valid_from_basis
-
-    from {{ ref('fct_price_observations') }}
-
-),
-
-change_flags as (
-
-    select
-        *,
-        case
-            when lag(observed_date) over (partition by {{ key }} order by observed_date) is null then 1
-            when price_per_mtok is distinct from
-                lag(price_per_mtok) over (partition by {{ key }} order by observed_date) then 1
-            when usd_per_mtok is distinct from
-                lag(usd_per_mtok) over (partition by {{ key }} order by observed_date) then 1
-            else 0
-        end as is_new_price
-
-    from observations
-
-),
-
-runs as (
-
-    select
-        *,
-        sum(is_new_price) over (
-            partition by {{ key }}
-            order by observed_date
-            rows between unbounded preceding and current row
-        ) as run_number
-
-    from change_flags
+    {{ price_history_observations() }}
 
 ),
 
 islands as (
 
-    select
-        {{ key }},
-        run_number,
-        price_per_mtok,
-        usd_per_mtok,
-        min(observed_date)     as first_observed_date,
-        max(observed_date)     as last_observed_date,
-        max(source_valid_from) as source_valid_from,
-        -- observations that disagree on the basis take the weaker claim ('first_seen' > 'effective')
-        max(source_valid_from_basis) as source_valid_from_basis,
-        min(fetched_at)        as first_observed_at,
-        max(fetched_at)        as last_observed_at,
-        count(*)               as observation_count
-
-    from runs
-    group by {{ key }}, run_number, price_per_mtok, usd_per_mtok
+    {{ price_history_islands('observations') }}
 
 ),
 
 bounded as (
 
-    select
-        *,
-        case
-            when source_valid_from < first_observed_date
-                and (
-                    lag(first_observed_date) over (partition by {{ key }} order by run_number) is null
-                    or source_valid_from > lag(first_observed_date) over (partition by {{ key }} order by run_number)
-                )
-                then source_valid_from
-            else first_observed_date
-        end as valid_from,
-        lag(last_observed_date) over (partition by {{ key }} order by run_number) as previous_observed_date
-
-    from islands
-
-),
-
-history as (
-
-    select
-        *,
-        lead(valid_from) over (partition by {{ key }} order by run_number) as valid_to
-
-    from bounded
+    {{ price_history_bounded('islands') }}
 
 )
 
-select
-    cast({{ surrogate_key(key_columns + ['valid_from']) }} as {{ dbt.type_string() }}) as price_history_id,
-    {{ key }},
-    price_per_mtok,
-    usd_per_mtok,
-    valid_from,
-    valid_to,
-    valid_to is null                      as is_current,
-    case
-        when valid_from = source_valid_from and source_valid_from_basis is not null
-            then source_valid_from_basis
-        else 'first_seen'
-    end                                   as valid_from_basis,
-    first_observed_date,
-    last_observed_date,
-    previous_observed_date,
-    first_observed_at,
-    last_observed_at,
-    cast(observation_count as integer)    as observation_count
+{%- endif %}
 
-from history
+{{ price_history_rows('bounded') }}

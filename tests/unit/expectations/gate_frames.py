@@ -335,6 +335,8 @@ def history_rows() -> list[dict]:
                     "first_observed_at": datetime.combine(start, datetime.min.time(), UTC),
                     "last_observed_at": datetime.combine(end or DAY, datetime.min.time(), UTC),
                     "observation_count": 30 + v,
+                    "source_valid_from": None,
+                    "source_valid_from_basis": None,
                 }
             )
     return rows
