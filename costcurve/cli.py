@@ -443,6 +443,17 @@ def _writer_lock():
 
 
 @app.command()
+def quality(
+    as_of: str | None = typer.Option(None, "--as-of", help="judge freshness at this day (YYYY-MM-DD, default today UTC)"),
+    out: Path | None = typer.Option(None, "--out", dir_okay=False, help="the HTML file (default: warehouse/reports/quality.html)"),
+) -> None:
+    """Write the quality page: the last run's GX gates, the quarantine, freshness per source (costcurve/quality.py)."""
+    from costcurve.quality import main as quality_main
+
+    raise typer.Exit(quality_main(as_of, out, typer.echo))
+
+
+@app.command()
 def status(
     as_of: str | None = typer.Option(None, "--as-of", help="judge freshness at this day (YYYY-MM-DD, default today UTC)"),
 ) -> None:
