@@ -36,8 +36,11 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 	cp $< $@
 
 ## The whole pipeline offline over the bundled captures (demo/captures), with a local webhook sink.
+## make demo BAD=1: after it, one day (2025-12-20) replayed with an edited Anthropic capture on a copy of the
+## warehouse in a temporary folder: what the content gates hold and reject, and the copy's quality page.
+BAD ?=
 demo: setup
-	$(BIN)/costcurve demo
+	$(BIN)/costcurve demo $(if $(BAD),--bad)
 
 ## Today's daily run against the live sources (needs network).
 run: setup

@@ -350,10 +350,16 @@ def docs(
 @app.command()
 def demo(
     replay_dir: Path | None = typer.Option(None, help="captures to replay (default: demo/captures)"),
+    bad: bool = typer.Option(False, "--bad", help="replay 2025-12-20 with an edited Anthropic capture on a copy of "
+                                                  "the warehouse: what the gates hold and reject (costcurve/bad_demo.py)"),
 ) -> None:
     """Run the daily job offline over every day in the replay folder, then print a summary."""
     from costcurve.demo import run_demo
 
+    if bad:  # works on a copy in a temporary folder: takes the writer lock only while copying
+        from costcurve.bad_demo import main as bad_demo_main
+
+        raise typer.Exit(bad_demo_main(console))
     with _writer_lock():
         code = run_demo(replay_dir)
     raise typer.Exit(code)

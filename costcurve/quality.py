@@ -98,6 +98,9 @@ def _with_price(row: dict) -> dict:
     except ValueError:
         fields = {}
     row["price"] = " ".join(cell(fields[f]) for f in _ROW_FIELDS if fields.get(f) not in (None, ""))
+    if fields.get("model_name") and fields["model_name"] != fields.get("model_id"):
+        # the entry as the source published it (LiteLLM's wandb/openai/gpt-oss-20b is model openai/gpt-oss-20b)
+        row["price"] += f" (published as {fields['model_name']})"
     row["status"] = "released" if row["released_by"] else row["action"]
     return row
 

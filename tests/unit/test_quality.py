@@ -58,7 +58,7 @@ def test_the_page_shows_a_failed_gate_and_every_quarantined_row(tmp_path):
     assert (moved["action"], moved["status"], moved["released_by"], moved["release_reason"]) == (
         "held", "released", "analyst-a", "Anthropic confirmed the new price")
     assert moved["released_at"] and "moved from 3 (2026-11-19) to 300 USD/M" in moved["reason"]
-    assert moved["price"] == "claude-sonnet-4-5 input standard all text 300 USD"
+    assert moved["price"] == "claude-sonnet-4-5 input standard all text 300 USD (published as Claude Sonnet 4.5)"
     assert (capped["status"], capped["released_by"], capped["capture_sha256"]) == ("rejected", "", "c" * 64)
     fresh = {r["source"]: r for r in _rows(page, "freshness")}
     assert fresh["anthropic"]["last success"] == str(DAY) and fresh["anthropic"]["freshness"] == "warn (2 d)"
