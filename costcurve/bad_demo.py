@@ -63,6 +63,7 @@ class BadDemo:
     quality: Path
     success: bool
     quarantined: list  # QuarantineEntry of DAY and SOURCE_ID
+    gates: list  # GateRow of the run: the raw GX gates, as the quality page lists them
 
 
 def edit_capture(text: str) -> str:
@@ -114,6 +115,7 @@ def run_bad_demo(warehouse: Path, root: Path | None = None) -> BadDemo:
     from costcurve.runner import load_definitions, run_day
     from scrapers.registry import SOURCES
     from warehouse.connection import writer
+    from warehouse.gate_results import last_run_results
     from warehouse.quarantine import entries
 
     root = Path(root or tempfile.mkdtemp(prefix="costcurve-bad-demo-"))
@@ -124,9 +126,11 @@ def run_bad_demo(warehouse: Path, root: Path | None = None) -> BadDemo:
                       log_file=root / "logs" / f"bad-demo-{DAY}.log")
     with writer(copy) as con:
         day = [e for e in entries(con) if e.partition_date == DAY and e.source_id == SOURCE_ID]
+        gates = last_run_results(con)
     quality = write_quality_report(copy, root / "reports" / "quality.html",
                                    {s.source_id: s.cadence for s in SOURCES.values()}, DAY)
-    return BadDemo(root, copy, replay_dir / DAY.isoformat() / SOURCE_ID / CAPTURE, quality, outcome.success, day)
+    return BadDemo(root, copy, replay_dir / DAY.isoformat() / SOURCE_ID / CAPTURE, quality, outcome.success, day,
+                   gates)
 
 
 def main(console) -> int:
@@ -150,6 +154,10 @@ def main(console) -> int:
     held = [e for e in result.quarantined if e.action == "held"]
     console.print(f"held for review ({len(held)}): " + "; ".join(e.reason for e in held) if held else "held: none",
                   markup=False)
+    failed = [g.suite for g in result.gates if not g.success]
+    # what the quality page's gate section says: the quarantined rows never reached the tables GX validates
+    console.print(f"the run's GX gates: {len(result.gates)} validations, {len(failed)} failed"
+                  + (f" ({', '.join(failed)})" if failed else ""), markup=False)
     console.print(f"the edited capture: {result.capture}", markup=False, soft_wrap=True)
     console.print(f"the copy of the warehouse: {result.warehouse}", markup=False, soft_wrap=True)
     console.print(f"the quality page of the copy: {result.quality}", markup=False, soft_wrap=True)

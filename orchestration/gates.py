@@ -8,6 +8,8 @@ Each validation is also logged to ``ops.gate_results`` (warehouse/gate_results.p
 ``GateLog``: the CLI's Dagster instance is ephemeral, and `costcurve quality` reports the last run's gates.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,12 +28,12 @@ class GateLog:
     asset: str
 
     @classmethod
-    def of(cls, context: dg.AssetCheckExecutionContext, asset: str) -> "GateLog":
+    def of(cls, context: dg.AssetCheckExecutionContext, asset: str) -> GateLog:
         day = context.run.tags.get("dagster/partition")
         return cls(context.run.run_id, date.fromisoformat(day) if day else None, asset)
 
 
-def _log(con, log: "GateLog | None", result: GateResult, passed: bool, extra: list[dict] = ()) -> None:
+def _log(con, log: GateLog | None, result: GateResult, passed: bool, extra: tuple[dict, ...] | list[dict] = ()) -> None:
     """Log the validation; ``extra`` are failures found outside GX (a day slice's whole-table duplicate keys)."""
     if log is None:
         return

@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup
 
 from costcurve.bad_demo import CAPTURE, DAY, SOURCE_ID
 from costcurve.config import PROJECT_ROOT
+from scrapers.registry import SOURCES
 
 pytestmark = pytest.mark.integration
 
@@ -38,6 +39,8 @@ def test_the_bad_day_is_held_and_rejected_on_a_copy(demo, tmp_path):
     out = run.stdout
     assert "held for review (1): moved from 0.25 (2024-04-01) to 25 USD/M, more than 10x" in out
     assert "cache read 1.5 is dearer than input 1" in out
+    # the raw gates validate what was let in: the two quarantined rows never reach them
+    assert f"the run's GX gates: {len(SOURCES[SOURCE_ID].writes) + 2} validations, 0 failed" in out
     (page_path,) = re.findall(r"the quality page of the copy: (\S+)", out)
     (copy,) = re.findall(r"the copy of the warehouse: (\S+)", out)
     assert Path(page_path).is_relative_to(tmp_path) and Path(copy).is_relative_to(tmp_path)
