@@ -14,7 +14,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup demo run test dev sql docs lint bench bench-archive bench-scale clean lock browser
+.PHONY: setup demo run test dev sql docs quality lint bench bench-archive bench-scale clean lock browser
 
 setup: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
@@ -36,8 +36,11 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 	cp $< $@
 
 ## The whole pipeline offline over the bundled captures (demo/captures), with a local webhook sink.
+## make demo BAD=1: after it, one day (2025-12-20) replayed with an edited Anthropic capture on a copy of the
+## warehouse in a temporary folder: what the content gates hold and reject, and the copy's quality page.
+BAD ?=
 demo: setup
-	$(BIN)/costcurve demo
+	$(BIN)/costcurve demo $(if $(BAD),--bad)
 
 ## Today's daily run against the live sources (needs network).
 run: setup
@@ -66,6 +69,13 @@ sql: setup
 ## Needs a built warehouse: without one it stops and says to run `make demo` first.
 docs: setup
 	$(BIN)/costcurve docs
+
+## The quality page, warehouse/reports/quality.html: the last run's GX gates, the quarantine, freshness per source.
+## Freshness is judged as of today; the demo's captures end in 2026-08, so see it fresh with AS_OF=2026-08-21.
+## Needs a built warehouse: without one it stops and says to run `make demo` first.
+AS_OF ?=
+quality: setup
+	$(BIN)/costcurve quality $(if $(AS_OF),--as-of $(AS_OF))
 
 lint: setup
 	$(BIN)/ruff check .

@@ -350,10 +350,16 @@ def docs(
 @app.command()
 def demo(
     replay_dir: Path | None = typer.Option(None, help="captures to replay (default: demo/captures)"),
+    bad: bool = typer.Option(False, "--bad", help="replay 2025-12-20 with an edited Anthropic capture on a copy of "
+                                                  "the warehouse: what the gates hold and reject (costcurve/bad_demo.py)"),
 ) -> None:
     """Run the daily job offline over every day in the replay folder, then print a summary."""
     from costcurve.demo import run_demo
 
+    if bad:  # works on a copy in a temporary folder: takes the writer lock only while copying
+        from costcurve.bad_demo import main as bad_demo_main
+
+        raise typer.Exit(bad_demo_main(console))
     with _writer_lock():
         code = run_demo(replay_dir)
     raise typer.Exit(code)
@@ -440,6 +446,17 @@ def _writer_lock():
     from warehouse.run_lock import warehouse_lock
 
     return warehouse_lock(load_settings().warehouse)
+
+
+@app.command()
+def quality(
+    as_of: str | None = typer.Option(None, "--as-of", help="judge freshness at this day (YYYY-MM-DD, default today UTC)"),
+    out: Path | None = typer.Option(None, "--out", dir_okay=False, help="the HTML file (default: warehouse/reports/quality.html)"),
+) -> None:
+    """Write the quality page: the last run's GX gates, the quarantine, freshness per source (costcurve/quality.py)."""
+    from costcurve.quality import main as quality_main
+
+    raise typer.Exit(quality_main(as_of, out, typer.echo))
 
 
 @app.command()

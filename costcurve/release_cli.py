@@ -23,10 +23,15 @@ def release(
     from costcurve.config import load_settings
     from warehouse import quarantine
     from warehouse.connection import writer
+    from warehouse.run_lock import warehouse_lock
 
     if list_ == (quarantine_id is not None):
         raise typer.BadParameter("give either --list or one ID (with --reason)")
-    with writer(load_settings().warehouse) as con:
+    warehouse = load_settings().warehouse
+    # a writer like `costcurve run`: while a run holds the warehouse, DuckDB would refuse the file part-way
+    # (or, between a run's steps, let the release in under a half-done run); so wait on the writer lock,
+    # then stop cleanly naming the holder (warehouse/run_lock.py, COSTCURVE_LOCK_WAIT)
+    with warehouse_lock(warehouse), writer(warehouse) as con:
         if list_:
             _print(quarantine.entries(con))
             return

@@ -122,6 +122,7 @@ def render_report(con: duckdb.DuckDBPyConnection, path: Path) -> ReportRun:
         parts.append(_section_html(section, section.draw(result)))
     page = _PAGE.format(
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        style=STYLE,
         plotlyjs=get_plotlyjs(),
         headlines=_headlines_html(con),
         toc="".join(f'<li><a href="#{s.name}">{html.escape(s.heading)}</a></li>' for s in SECTIONS),
@@ -198,7 +199,8 @@ def _headlines_html(con) -> str:
     return f'<table class="headlines"><tr><th>question</th><th>answer</th><th>from</th></tr>{body}</table>'
 
 
-def _table_html(result: Result, table_id: str) -> str:
+def table_html(result: Result, table_id: str) -> str:
+    """A scrollable HTML table of ``result``, every cell escaped (shared with the quality page)."""
     head = "".join(f"<th>{html.escape(c)}</th>" for c in result.columns)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(cell(v))}</td>" for v in row) + "</tr>"
                    for row in result.rows)
@@ -374,12 +376,12 @@ def _capex(r: Result):
 
 
 def _price_changes(r: Result):
-    return _table_html(r, "price_changes"), max(r.col("effective_date")), ""
+    return table_html(r, "price_changes"), max(r.col("effective_date")), ""
 
 
 def _source_disagreements(r: Result):
     # an open stretch has no end date (compared_to is NULL): it holds on the warehouse's last day
-    return _table_html(r, "source_disagreements"), None, "is_current: prices still held on the last run"
+    return table_html(r, "source_disagreements"), None, "is_current: prices still held on the last run"
 
 
 SECTIONS: list[Section] = [
@@ -448,17 +450,20 @@ LIMIT 20
 ]
 
 
+#: the pages' shared look (this report and the quality page, costcurve/quality.py)
+STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 1200px; margin: 1em auto; padding: 0 1em; color: #222; }
+h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
+.meta { color: #555; font-size: 0.9em; }
+table { border-collapse: collapse; font-size: 0.85em; }
+td, th { border: 1px solid #ddd; padding: 3px 6px; vertical-align: top; text-align: left; }
+.missing { color: #a00; }
+.scroll { overflow-x: auto; }
+"""
+
 _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>costcurve report</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 1200px; margin: 1em auto; padding: 0 1em; color: #222; }}
-h2 {{ margin-top: 2em; border-bottom: 1px solid #ddd; }}
-.meta {{ color: #555; font-size: 0.9em; }}
-table {{ border-collapse: collapse; font-size: 0.85em; }}
-td, th {{ border: 1px solid #ddd; padding: 3px 6px; vertical-align: top; text-align: left; }}
-.missing {{ color: #a00; }}
-.scroll {{ overflow-x: auto; }}
-</style>
+<style>{style}</style>
 <script>{plotlyjs}</script>
 </head><body>
 <h1>costcurve: the inference cost curve</h1>

@@ -3,17 +3,52 @@
 A failed critical expectation makes the check fail with ERROR severity; because the checks are
 blocking, nothing downstream of the gated table runs, and the check's description and metadata say
 which expectation failed on which rows.
+
+Each validation is also logged to ``ops.gate_results`` (warehouse/gate_results.py) when the caller passes a
+``GateLog``: the CLI's Dagster instance is ephemeral, and `costcurve quality` reports the last run's gates.
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
 
 import dagster as dg
 
-from expectations.runner import validate
+from expectations.runner import GateResult, validate
+from warehouse.gate_results import GateRow, record_gate_result
 
 
-def gate_result(con, suite: str, sql: str, params: list | None = None) -> dg.AssetCheckResult:
+@dataclass(frozen=True)
+class GateLog:
+    """Where a validation is logged: the Dagster run, its day, and the asset the check gates."""
+
+    run_id: str
+    partition_date: date | None
+    asset: str
+
+    @classmethod
+    def of(cls, context: dg.AssetCheckExecutionContext, asset: str) -> GateLog:
+        day = context.run.tags.get("dagster/partition")
+        return cls(context.run.run_id, date.fromisoformat(day) if day else None, asset)
+
+
+def _log(con, log: GateLog | None, result: GateResult, passed: bool, extra: tuple[dict, ...] | list[dict] = ()) -> None:
+    """Log the validation; ``extra`` are failures found outside GX (a day slice's whole-table duplicate keys)."""
+    if log is None:
+        return
+    failed = [{"severity": f.severity, "expectation": f.expectation_type, "columns": f.columns,
+               "unexpected_count": f.unexpected_count, "element_count": f.element_count,
+               "why": f.describe()} for f in result.failures]
+    record_gate_result(con, GateRow(log.run_id, log.partition_date, log.asset, result.suite_name, passed,
+                                    result.row_count, result.expectation_count, [*failed, *extra]))
+
+
+def gate_result(con, suite: str, sql: str, params: list | None = None, *,
+                log: GateLog | None = None) -> dg.AssetCheckResult:
     frame = con.execute(sql, params or []).df()
     result = validate(frame, suite)
+    _log(con, log, result, result.success)
     return dg.AssetCheckResult(
         passed=result.success,
         severity=dg.AssetCheckSeverity.ERROR,
@@ -22,7 +57,8 @@ def gate_result(con, suite: str, sql: str, params: list | None = None) -> dg.Ass
     )
 
 
-def day_slice_gate_result(con, table: str, day_column: str, day: str) -> dg.AssetCheckResult:
+def day_slice_gate_result(con, table: str, day_column: str, day: str, *,
+                          log: GateLog | None = None) -> dg.AssetCheckResult:
     """Gate one day of a fact mart: the GX suite on the rows of ``day`` only, the suite's unique keys over the
     whole table in SQL (``expectations/whole_table.py``). Its cost follows the day's rows, not the history."""
     from expectations.whole_table import duplicate_keys
@@ -44,6 +80,9 @@ def day_slice_gate_result(con, table: str, day_column: str, day: str) -> dg.Asse
                       "whole_table_duplicates": [d.to_dict() for d in duplicates]},
         )
     result = validate(frame, table)
+    _log(con, log, result, result.success and not duplicates,
+         [{"severity": "critical", "expectation": "unique keys over the whole table", "columns": [],
+           "unexpected_count": None, "element_count": None, "why": text} for text in whole])
     return dg.AssetCheckResult(
         passed=result.success and not duplicates,
         severity=dg.AssetCheckSeverity.ERROR,

@@ -75,6 +75,14 @@ def _num(column: str) -> str:
 _SAME_DATES = ("coalesce({a}.valid_from, DATE '-infinity') < coalesce({b}.valid_to, DATE 'infinity') "
                "AND coalesce({b}.valid_from, DATE '-infinity') < coalesce({a}.valid_to, DATE 'infinity')")
 
+# A row ``t`` is in effect on its own day (``partition_date``) when that day lies in [valid_from, valid_to); no
+# date = unbounded. The move rule compares only prices in effect: a page that lists today's price beside an
+# announced one (valid_from ahead) or beside the history it replaced (valid_to behind) holds several prices of
+# one series on one day, and only one of them is the price that day. History rows and announced prices are
+# judged by the reject rules; an announced price meets the move rule on the day it takes effect.
+_IN_EFFECT = ("coalesce({t}.valid_from, DATE '-infinity') <= {t}.partition_date "
+              "AND {t}.partition_date < coalesce({t}.valid_to, DATE 'infinity')")
+
 # One SELECT per price rule over the incoming rows ``p`` (this source, this day). Each yields the rowid of
 # the offending row and a reason a person can act on. Lower priority wins when a row breaks several rules.
 _PRICE_RULES: list[tuple[int, str, str, str]] = [
@@ -129,7 +137,7 @@ _PRICE_RULES: list[tuple[int, str, str, str]] = [
                   'moved from ' || {_num('l.price_per_mtok')} || ' (' || l.partition_date || ') to ' || {_num('p.price_per_mtok')}
                   || ' ' || p.currency || '/M, more than ' || {MOVE_FACTOR} || 'x' AS reason
            FROM incoming p JOIN last_loaded l USING ({_SERIES_COLS})
-           WHERE p.price_per_mtok > 0 AND l.price_per_mtok > 0
+           WHERE {_IN_EFFECT.format(t='p')} AND p.price_per_mtok > 0 AND l.price_per_mtok > 0
              AND (p.price_per_mtok > l.price_per_mtok * {MOVE_FACTOR}
                   OR l.price_per_mtok > p.price_per_mtok * {MOVE_FACTOR})""",
     ),
@@ -259,14 +267,21 @@ def _stage_incoming(con, source_id: str, day: date) -> None:
         f"CREATE OR REPLACE TEMP VIEW incoming AS SELECT rowid, * FROM raw.price_facts "
         f"WHERE source_id = '{_quote(source_id)}' AND partition_date = DATE '{day.isoformat()}'"
     )
+    # Per series, the last earlier day with a price in effect, and on it the price in effect (the latest
+    # valid_from, an undated one counting as the oldest). arg_max over the day alone picked any of that day's
+    # rows when it listed several (a current and an announced price, dated history), so the move rule held or
+    # passed a row by chance. The tie-break (capture, then price) makes two equally dated rows pick the same one
+    # on every run.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW last_loaded AS
-        SELECT {_SERIES_COLS}, arg_max(price_per_mtok, partition_date) AS price_per_mtok,
-               max(partition_date) AS partition_date
-        FROM raw.price_facts
+        SELECT {_SERIES_COLS}, price_per_mtok, partition_date
+        FROM raw.price_facts t
         WHERE source_id = '{_quote(source_id)}' AND partition_date < DATE '{day.isoformat()}'
-        GROUP BY ALL
+          AND {_IN_EFFECT.format(t='t')}
+        QUALIFY row_number() OVER (
+            PARTITION BY {_SERIES_COLS}
+            ORDER BY partition_date DESC, valid_from DESC NULLS LAST, raw_sha256, price_per_mtok) = 1
         """
     )
     values = ", ".join(f"('{currency}', {cap})" for currency, cap in PRICE_CAPS.items())

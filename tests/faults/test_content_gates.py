@@ -229,3 +229,40 @@ def test_a_cache_read_is_compared_with_the_input_of_its_own_entry(tmp_path):
         load(con, dearer, day=DAY + timedelta(days=1))
         (q,) = quarantined(con)
     assert q[0] == "cache_read_above_input" and "0.5 is dearer than input 0.3" in q[6]
+
+
+def _dated(token_type: str, value: str, valid_from: date | None, valid_to: date | None) -> PriceFact:
+    return price(token_type, value).model_copy(update={"valid_from": valid_from, "valid_to": valid_to})
+
+
+@pytest.mark.parametrize("order", ["current first", "future first"])
+def test_an_announced_future_price_is_not_a_move_against_todays_price(tmp_path, order):
+    """A page that lists today's input ($3) beside an announced cut ($0.25 from 2027-01-01, a 12x cut) on two
+    days running moved nothing: the move rule compares the prices in effect on each day. It used to pair each
+    row with an arbitrary one of the last day's two prices, so one of the two rows was always held."""
+    announced = date(2027, 1, 1)
+    day = [_dated("input", "3", None, announced), _dated("input", "0.25", announced, None)]
+    day = day if order == "current first" else day[::-1]
+    with writer(tmp_path / "w.duckdb") as con:
+        load(con, day, DAY - timedelta(days=1))
+        counts = load(con, day)
+        assert quarantined(con) == []
+    assert counts["quarantined"] == 0 and counts["price_facts"] == 2
+
+
+@pytest.mark.parametrize("order", ["old first", "new first"])
+def test_the_move_rule_reads_the_price_in_effect_on_the_last_day(tmp_path, order):
+    """A dated history lists a series' old price ($30, until yesterday) beside its cut ($2, from yesterday: a
+    cut in effect from the day it starts). Today the page says $250 (a 125x move against the $2 in effect):
+    held. The old $30 row, no longer in effect, is history and not judged. With an arbitrary pick of the last
+    day's price, either the $250 passed (8x against $30) or the old $30 row was held (15x against $2)."""
+    yesterday = DAY - timedelta(days=1)
+    old, new = _dated("input", "30", None, yesterday), _dated("input", "2", yesterday, None)
+    last = [old, new] if order == "old first" else [new, old]
+    with writer(tmp_path / "w.duckdb") as con:
+        load(con, last, yesterday)
+        load(con, [old, _dated("input", "250", yesterday, None)])
+        (held,) = entries(con)
+        assert ("input", "standard", "all", "30") in loaded(con)
+    assert (held.rule, held.action) == ("day_over_day_move", "held")
+    assert f"moved from 2 ({yesterday}) to 250 USD/M" in held.reason

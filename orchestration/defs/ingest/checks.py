@@ -4,7 +4,7 @@ from datetime import date
 
 import dagster as dg
 
-from orchestration.gates import gate_result
+from orchestration.gates import GateLog, gate_result
 from orchestration.partitions import WAREHOUSE_POOL
 from orchestration.resources import CostcurveResource
 from scrapers.registry import SOURCES
@@ -29,6 +29,7 @@ def raw_gate(source_id: str, table: str) -> dg.AssetChecksDefinition:
                 f"raw_{table}",
                 f"SELECT * FROM raw.{table} WHERE source_id = ? AND partition_date = CAST(? AS DATE)",
                 [source_id, day],
+                log=GateLog.of(context, f"raw/{source_id}"),
             )
 
     return _gate

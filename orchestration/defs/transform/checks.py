@@ -6,7 +6,7 @@ from functools import cache
 import dagster as dg
 
 from orchestration.dbt_project import dbt_project, published_marts
-from orchestration.gates import day_slice_gate_result, gate_result
+from orchestration.gates import GateLog, day_slice_gate_result, gate_result
 from orchestration.partitions import WAREHOUSE_POOL
 from orchestration.resources import CostcurveResource
 
@@ -32,9 +32,10 @@ def mart_gate(table: str) -> dg.AssetChecksDefinition:
                 reason = f"not gated: its inputs {', '.join(upstream_raw_tables(table))} hold no rows yet"
                 return dg.AssetCheckResult(passed=True, description=reason, metadata={"status": reason})
             if table in DAY_SLICED_MARTS and context.has_partition_key:
-                return day_slice_gate_result(con, table, DAY_SLICED_MARTS[table], context.partition_key)
+                return day_slice_gate_result(con, table, DAY_SLICED_MARTS[table], context.partition_key,
+                                             log=GateLog.of(context, table))
             # an unpartitioned run (the rebuild after a backfill) gates the whole mart
-            return gate_result(con, table, f"SELECT * FROM {table}")
+            return gate_result(con, table, f"SELECT * FROM {table}", log=GateLog.of(context, table))
 
     return _gate
 
@@ -76,9 +77,10 @@ IDENTITY_COVERAGE_SQL = """
     pool=WAREHOUSE_POOL,
     description="GX suite identity_coverage: unmatched model names over 2% of a day's price rows warn",
 )
-def identity_coverage_gate(costcurve: CostcurveResource) -> dg.AssetCheckResult:
+def identity_coverage_gate(context: dg.AssetCheckExecutionContext, costcurve: CostcurveResource) -> dg.AssetCheckResult:
     with costcurve.warehouse_writer() as con:
-        return gate_result(con, "identity_coverage", IDENTITY_COVERAGE_SQL)
+        return gate_result(con, "identity_coverage", IDENTITY_COVERAGE_SQL,
+                           log=GateLog.of(context, "fct_price_observations"))
 
 
 mart_gates = [*(mart_gate(table) for table in published_marts()), identity_coverage_gate]
