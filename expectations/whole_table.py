@@ -12,6 +12,7 @@ The keys are read from the suite itself (``expect_column_values_to_be_unique`` a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from expectations.runner import MAX_EXAMPLES, read_suite_json
 
@@ -48,14 +49,29 @@ def unique_keys(suite_name: str) -> list[tuple[str, ...]]:
     return keys
 
 
-def duplicate_keys(con, table: str, suite_name: str | None = None) -> list[DuplicateKeys]:
-    """Every declared unique key of ``table``'s suite that repeats in the whole table (empty: all unique)."""
+def duplicate_keys(con, table: str, suite_name: str | None = None, *,
+                   written: tuple[str, list] | None = None) -> list[DuplicateKeys]:
+    """Every declared unique key of ``table``'s suite that repeats in the whole table (empty: all unique).
+
+    ``written`` is ``(day_column, days)`` when the table's last build rewrote only those days (an
+    incremental mart) and every other row is as the build before left it, already checked then. Only keys
+    the written rows hold can repeat now, so only they are looked for: in the whole table (a probe that
+    keeps nothing but the written keys in memory), or in the written days alone when the key holds the
+    day column, since a key with another day in it can never meet them.
+    """
     found = []
     for columns in unique_keys(suite_name or table):
         cols = ", ".join(f'"{c}"' for c in columns)
         # as GX does by default, rows whose key columns are all NULL are ignored (NOT NULL is its own check)
         not_null = " OR ".join(f'"{c}" IS NOT NULL' for c in columns)
-        grouped = f"SELECT {cols}, count(*) AS n_rows FROM {table} WHERE ({not_null}) GROUP BY ALL HAVING count(*) > 1"
+        rows = table
+        if written is not None:
+            day_column, days = written
+            in_written = f'"{day_column}" IN ({_date_list(days)})'
+            keys = f"(SELECT DISTINCT {cols} FROM {table} WHERE {in_written})"
+            rows = (f"(SELECT * FROM {table} WHERE {in_written})" if day_column in columns
+                    else f"(SELECT * FROM {table} SEMI JOIN {keys} AS written_keys USING ({cols}))")
+        grouped = f"SELECT {cols}, count(*) AS n_rows FROM {rows} AS t WHERE ({not_null}) GROUP BY ALL HAVING count(*) > 1"
         total = con.execute(f"SELECT count(*) FROM ({grouped})").fetchone()[0]
         if total:
             cursor = con.execute(f"{grouped} ORDER BY n_rows DESC, {cols} LIMIT {MAX_EXAMPLES}")
@@ -63,3 +79,8 @@ def duplicate_keys(con, table: str, suite_name: str | None = None) -> list[Dupli
             examples = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
             found.append(DuplicateKeys(columns, total, examples))
     return found
+
+
+def _date_list(days: list) -> str:
+    # literals, so DuckDB skips the other days' row groups; NULL matches nothing when no day was written
+    return ", ".join(f"DATE '{date.fromisoformat(str(d)).isoformat()}'" for d in days) or "NULL"

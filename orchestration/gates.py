@@ -57,14 +57,30 @@ def gate_result(con, suite: str, sql: str, params: list | None = None, *,
     )
 
 
+def written_days(con, table: str) -> list[date] | None:
+    """The days an incremental mart's last dbt build rewrote (its ``intermediate.<table>__build`` record,
+    dbt_project/macros/incremental_observations.sql); None after a full build or with no record: all."""
+    record = f"{table}__build"
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'intermediate' AND table_name = ?",
+                         [record]).fetchone()[0]
+    if not exists:
+        return None
+    rows = con.execute(f"SELECT full_build, observed_date FROM intermediate.{record}").fetchall()
+    if any(full for full, _ in rows):
+        return None
+    return [day for _, day in rows if day is not None]
+
+
 def day_slice_gate_result(con, table: str, day_column: str, day: str, *,
                           log: GateLog | None = None) -> dg.AssetCheckResult:
     """Gate one day of a fact mart: the GX suite on the rows of ``day`` only, the suite's unique keys over the
-    whole table in SQL (``expectations/whole_table.py``). Its cost follows the day's rows, not the history."""
+    whole table in SQL (``expectations/whole_table.py``), looking only for the keys of the days the last build
+    rewrote when it was incremental. Its cost follows the day's rows, not the history."""
     from expectations.whole_table import duplicate_keys
 
     frame = con.execute(f"SELECT * FROM {table} WHERE {day_column} = CAST(? AS DATE)", [day]).df()
-    duplicates = duplicate_keys(con, table)
+    written = written_days(con, table)
+    duplicates = duplicate_keys(con, table, written=None if written is None else (day_column, written))
     whole = [d.describe() for d in duplicates]
     if frame.empty:
         # no row observed on the run's day (a replayed day without a price capture): the suite's row-count

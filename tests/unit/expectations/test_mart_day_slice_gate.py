@@ -1,4 +1,5 @@
-"""The fct_price_observations gate in a day's run: GX on that day's rows, unique keys over the whole table.
+"""The fct_price_observations gate in a day's run: GX on that day's rows, unique keys over the whole table
+(after an incremental build: the keys of the days it wrote, wherever else they occur).
 
 Real Dagster (dagster.materialize of the day's partition with the real mart gate) on a real DuckDB file
 whose tables have the real raw DDL and the mart's contract types (tests/unit/expectations/gate_frames.py).
@@ -96,3 +97,38 @@ def test_a_day_without_rows_passes_while_the_table_holds_history(tmp_path, good_
     evaluation = gate_on_today(tmp_path)
     assert evaluation.passed, evaluation.description
     assert "no rows on observed_date" in evaluation.description
+
+
+def record_incremental_build(path, days) -> None:
+    """What an incremental dbt build of the mart leaves (dbt_project/macros/incremental_observations.sql)."""
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE SCHEMA IF NOT EXISTS intermediate")
+        con.execute(f"CREATE TABLE intermediate.{TABLE}__build (full_build BOOLEAN, observed_date DATE, "
+                    "watermark TIMESTAMPTZ)")
+        for day in days:
+            con.execute(f"INSERT INTO intermediate.{TABLE}__build VALUES (false, ?, now())", [day])
+
+
+def test_after_an_incremental_build_a_written_key_that_meets_an_old_one_is_caught(tmp_path, good_days):
+    old, today = good_days
+    today[0]["observation_id"] = old[0]["observation_id"]  # today's row clashes with an old day's
+    build(tmp_path / "w.duckdb", old, today)
+    record_incremental_build(tmp_path / "w.duckdb", [TODAY])
+    evaluation = gate_on_today(tmp_path)
+    assert not evaluation.passed
+    assert "whole-table key (observation_id) is not unique: 1 key(s) repeat" in evaluation.description
+
+
+def test_after_an_incremental_build_only_the_written_days_keys_are_looked_for(tmp_path, good_days):
+    old, today = good_days
+    # a repeat confined to a day the build did not write was there at the build before, which checked it
+    build(tmp_path / "w.duckdb", old + [dict(old[0])], today)
+    record_incremental_build(tmp_path / "w.duckdb", [TODAY])
+    assert gate_on_today(tmp_path).passed
+    # once that day is written again it is looked at, and the repeat is caught
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute(f"DROP TABLE intermediate.{TABLE}__build")
+    record_incremental_build(tmp_path / "w.duckdb", [gf.DAY, TODAY])
+    evaluation = gate_on_today(tmp_path)
+    assert not evaluation.passed
+    assert old[0]["observation_id"] in evaluation.description
