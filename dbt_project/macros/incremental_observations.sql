@@ -163,3 +163,18 @@
         {{ return(relation) }}
     {%- endif -%}
 {%- endmacro %}
+
+
+{% macro add_contract_columns() %}
+    {#- before the model's transaction: give a table built before a contract column existed that column.
+        dbt's own on_schema_change would ALTER the table inside the transaction in which the pre-hook has
+        already deleted from it, and DuckDB refuses to commit a transaction that changed a table both ways
+        ("another transaction has altered this table"). The rows it adds NULLs to are rebuilt by the first
+        incremental build, which finds no watermark. -#}
+    {%- if is_incremental() -%}
+        {%- set existing = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+        {%- for name, column in model.columns.items() if name | lower not in existing %}
+        alter table {{ this }} add column {{ adapter.quote(name) }} {{ column.data_type }};
+        {%- endfor -%}
+    {%- endif %}
+{% endmacro %}

@@ -21,7 +21,7 @@
     incremental_strategy='delete+insert',
     unique_key=price_key_columns(),
     on_schema_change='append_new_columns',
-    pre_hook="{{ prepare_history_build() }}",
+    pre_hook=[before_begin("{{ add_contract_columns() }}"), "{{ prepare_history_build() }}"],
     post_hook="{{ finish_history_build() }}",
 ) }}
 {%- set key = price_key_columns() | join(', ') %}

@@ -10,7 +10,7 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='append_new_columns',
-    pre_hook="{{ prepare_observation_build() }}",
+    pre_hook=[before_begin("{{ add_contract_columns() }}"), "{{ prepare_observation_build() }}"],
     post_hook="{{ refresh_observation_identity() }}",
 ) }}
 {%- set key_columns = price_key_columns() %}
