@@ -172,9 +172,10 @@ def dbt_build(warehouse: Path, work: Path) -> dict:
     dbt = Path(sys.executable).with_name("dbt")
     target = work / "dbt_target"
     target.mkdir(parents=True, exist_ok=True)
-    # seeded like dagster-dbt does, so the run parses partially as production does
+    # seeded like dagster-dbt does, then kept from build to build as the daily dbt step keeps it
+    # (orchestration/defs/transform/dbt_assets.py: keep_partial_parse), so a day parses partially
     manifest_parse = DBT_PROJECT / "target" / "partial_parse.msgpack"
-    if manifest_parse.exists():
+    if manifest_parse.exists() and not (target / "partial_parse.msgpack").exists():
         shutil.copy(manifest_parse, target / "partial_parse.msgpack")
     env = {**os.environ, "COSTCURVE_WAREHOUSE": str(warehouse), "DBT_TARGET_PATH": str(target),
            "DBT_LOG_PATH": str(work / "dbt_logs"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
