@@ -62,10 +62,13 @@ spine as (
 
 cheapest as (
 
+    -- one row picks both model and seller; a tie on price goes to the first model and seller id, so two
+    -- builds agree (two arg_min calls could each pick another of the tied rows)
     select spine.source_id, spine.benchmark, spine.threshold, spine.day,
            min(series.usd_per_mtok) as usd_per_mtok,
-           arg_min(series.model_id, series.usd_per_mtok) as model_id,
-           arg_min(series.seller_id, series.usd_per_mtok) as seller_id
+           arg_min(struct_pack(model_id := series.model_id, seller_id := series.seller_id),
+                   struct_pack(price := series.usd_per_mtok, model_id := series.model_id,
+                               seller_id := series.seller_id)) as pick
     from spine
     inner join series
         on series.source_id = spine.source_id and series.benchmark = spine.benchmark
@@ -78,7 +81,9 @@ cheapest as (
 lows as (
 
     select
-        *,
+        * exclude (pick),
+        pick.model_id  as model_id,
+        pick.seller_id as seller_id,
         -- x of the fit: days since the threshold's first priced day (small numbers keep the sums exact)
         cast(day - min(day) over (partition by source_id, benchmark, threshold) as double) as x_days,
         usd_per_mtok < coalesce(min(usd_per_mtok) over (
