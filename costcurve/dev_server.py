@@ -34,11 +34,17 @@ def supervise(command: list[str], grace: float = GRACE_SECONDS) -> int:
         signal.signal(signum, lambda *_: stop.set())
     # a session (and process group) of its own: a terminal's Ctrl-C reaches this wrapper, which passes it on
     # once, instead of every process getting it mid-start-up
-    child = subprocess.Popen(command, start_new_session=True)
+    child = subprocess.Popen(command, start_new_session=True, preexec_fn=_interruptible)
     while child.poll() is None:
         if stop.wait(0.5):
             return stop_group(child, grace)
     return child.returncode
+
+
+def _interruptible() -> None:
+    # in the child before exec: the group is stopped with SIGINT, and an ignored SIGINT survives exec (a
+    # background job started without job control ignores it), so give the group the default back
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def stop_group(child: subprocess.Popen, grace: float = GRACE_SECONDS) -> int:

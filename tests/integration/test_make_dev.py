@@ -48,6 +48,24 @@ def _started_by(marker: bytes) -> dict[int, str]:
     return found
 
 
+def _as_from_a_shell() -> None:
+    """In the child before exec: SIGINT and SIGTERM at their defaults and unblocked, as a shell starts a
+    command. An ignored disposition survives exec, so a test process that inherited one (a background job
+    without job control ignores SIGINT) or had one set by a library would hand it on to `make`, which then
+    ignores SIGTERM: the test would be measuring its own harness instead of `make dev`."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _signal_state(pid: int) -> str:
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return "gone"
+    return " ".join(line.replace("\t", "=") for line in lines if line.startswith(("State", "SigBlk", "SigIgn")))
+
+
 def _answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
@@ -65,7 +83,7 @@ def test_sigterm_to_make_ends_every_child(tmp_path, when):
     with open(log_path, "w") as log:
         make = subprocess.Popen(["make", "dev", f"DEV_PORT={port}", "DEV_HOST=127.0.0.1"], cwd=PROJECT_ROOT,
                                 env={**os.environ, "DAGSTER_HOME": str(home)}, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=_as_from_a_shell)
         try:
             deadline = time.monotonic() + START_BOUND
             while not _ready(when, marker, port):
@@ -80,7 +98,8 @@ def test_sigterm_to_make_ends_every_child(tmp_path, when):
             deadline = time.monotonic() + STOP_BOUND
             while _started_by(marker) and time.monotonic() < deadline:
                 time.sleep(1)
-            assert not _started_by(marker), f"still running {STOP_BOUND}s after SIGTERM: {_started_by(marker)}"
+            assert not _started_by(marker), (f"still running {STOP_BOUND}s after SIGTERM: {_started_by(marker)}; "
+                                             f"make: {_signal_state(make.pid)}")
         finally:
             for pid in _started_by(marker):  # never leave a server behind, even when the test fails
                 os.kill(pid, signal.SIGKILL)
