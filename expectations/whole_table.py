@@ -68,9 +68,11 @@ def duplicate_keys(con, table: str, suite_name: str | None = None, *,
         if written is not None:
             day_column, days = written
             in_written = f'"{day_column}" IN ({_date_list(days)})'
-            keys = f"(SELECT DISTINCT {cols} FROM {table} WHERE {in_written})"
-            rows = (f"(SELECT * FROM {table} WHERE {in_written})" if day_column in columns
-                    else f"(SELECT * FROM {table} SEMI JOIN {keys} AS written_keys USING ({cols}))")
+            if day_column in columns:
+                rows = f"(SELECT * FROM {table} WHERE {in_written})"
+            else:
+                keys = f"(SELECT DISTINCT {cols} FROM {table} WHERE {in_written})"
+                rows = f"(SELECT * FROM {table} SEMI JOIN {keys} AS written_keys USING ({cols}))"
         grouped = f"SELECT {cols}, count(*) AS n_rows FROM {rows} AS t WHERE ({not_null}) GROUP BY ALL HAVING count(*) > 1"
         total = con.execute(f"SELECT count(*) FROM ({grouped})").fetchone()[0]
         if total:

@@ -15,20 +15,14 @@
 #}
 
 {% macro history_state(name) -%}
-    {{ return(api.Relation.create(database=this.database, schema='intermediate',
-                                  identifier='fct_price_history__' ~ name)) }}
-{%- endmacro %}
-
-
-{% macro _relation_exists(relation) -%}
-    {{ return(adapter.get_relation(relation.database, relation.schema, relation.identifier) is not none) }}
+    {{ return(incremental_state('fct_price_history', name)) }}
 {%- endmacro %}
 
 
 {% macro history_needs_full_build() %}
     {%- if not execute -%}{{ return(false) }}{%- endif -%}
     {%- set pending = history_state('pending') -%}
-    {%- if not _relation_exists(pending) -%}{{ return(true) }}{%- endif -%}
+    {%- if not relation_exists(pending) -%}{{ return(true) }}{%- endif -%}
     {%- set rows = run_query("select count(*) from " ~ pending ~ " where full_build") -%}
     {{ return(rows.columns[0].values()[0] > 0) }}
 {% endmacro %}

@@ -20,9 +20,20 @@
   `dbt build --full-refresh` rebuilds everything from raw, as before.
 #}
 
+{% macro incremental_state(model_name, name, database=none) -%}
+    {#- an incremental mart's bookkeeping table, `intermediate.<model>__<name>` -#}
+    {{ return(api.Relation.create(database=database or this.database, schema='intermediate',
+                                  identifier=model_name ~ '__' ~ name)) }}
+{%- endmacro %}
+
+
+{% macro relation_exists(relation) -%}
+    {{ return(adapter.get_relation(relation.database, relation.schema, relation.identifier) is not none) }}
+{%- endmacro %}
+
+
 {% macro observation_state(name) -%}
-    {{ return(api.Relation.create(database=this.database, schema='intermediate',
-                                  identifier='fct_price_observations__' ~ name)) }}
+    {{ return(incremental_state('fct_price_observations', name)) }}
 {%- endmacro %}
 
 
@@ -31,7 +42,7 @@
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
     {%- set build = observation_state('build') -%}
     {%- set watermark = "null" -%}
-    {%- if adapter.get_relation(build.database, build.schema, build.identifier) -%}
+    {%- if relation_exists(build) -%}
         {%- set watermark = "(select max(watermark) from " ~ build ~ ")" -%}
     {%- endif -%}
     {%- set query -%}
@@ -97,8 +108,7 @@
     {%- set applied_identity = observation_state('identity_applied') -%}
     {%- set applied_sellers = observation_state('sellers_applied') -%}
     {%- set resolution = "source_id, provider_id, name, valid_from, valid_to, canonical_model_id" -%}
-    {%- if is_incremental() and adapter.get_relation(applied_identity.database, applied_identity.schema, applied_identity.identifier)
-          and adapter.get_relation(applied_sellers.database, applied_sellers.schema, applied_sellers.identifier) %}
+    {%- if is_incremental() and relation_exists(applied_identity) and relation_exists(applied_sellers) %}
     -- raw provider ids whose seller changed; then the names (source, seller, name) that resolve differently
     create or replace temp table observation_sellers_changed as
     select distinct alias from (
@@ -145,9 +155,8 @@
     {%- set where = config.get('where') -%}
     {%- if where -%}{%- do filters.append(where) -%}{%- endif -%}
     {%- if execute and relation.identifier == 'fct_price_observations' -%}
-        {%- set build = api.Relation.create(database=relation.database, schema='intermediate',
-                                            identifier='fct_price_observations__build') -%}
-        {%- if adapter.get_relation(build.database, build.schema, build.identifier) -%}
+        {%- set build = incremental_state('fct_price_observations', 'build', database=relation.database) -%}
+        {%- if relation_exists(build) -%}
             {%- set rows = run_query("select full_build, strftime(observed_date, '%Y-%m-%d') from " ~ build) -%}
             {%- if not (rows.columns[0].values() | select | list) -%}
                 {%- do filters.append("observed_date in (" ~ date_literals(rows.columns[1].values() | reject('none') | list) ~ ")") -%}
